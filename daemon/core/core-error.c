@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * core-error.c — TC_CORE_ERROR quark.
+ */
+#include "core/core-error.h"
+
+G_DEFINE_QUARK (tc-core-error-quark, tc_core_error)
