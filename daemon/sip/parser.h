@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "sip/message.h"
+#include "sip/sip-error.h"
 
 G_BEGIN_DECLS
 

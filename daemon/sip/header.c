@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * header.c — the header name table (full and compact forms), the character
+ * classes of RFC 3261 §25.1 and the lexing primitives every parser of the
+ * stack shares: quoted strings, generic parameters, hosts, numbers, and the
+ * splitting of list headers around quoted strings and angle brackets.
+ */
+#include "sip/header.h"
+
+#include <arpa/inet.h>
+
+#include "sip/lex.h"
+#include "sip/sip-error.h"
+
+#define A (TC_LEX_ALNUM | TC_LEX_ALPHA | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_SCHEME | TC_LEX_URIC)
+#define AH (A | TC_LEX_HEX)
+#define D (TC_LEX_ALNUM | TC_LEX_DIGIT | TC_LEX_HEX | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_SCHEME | TC_LEX_URIC)
+#define RSV (TC_LEX_RESERVED | TC_LEX_URIC)
+
+const guint16 tc_sip_lex_table[256] = {
+  [' '] = TC_LEX_WS,
+  ['\t'] = TC_LEX_WS,
+  ['\r'] = TC_LEX_WS,
+  ['\n'] = TC_LEX_WS,
+  ['0' ... '9'] = D,
+  ['a' ... 'f'] = AH,
+  ['A' ... 'F'] = AH,
+  ['g' ... 'z'] = A,
+  ['G' ... 'Z'] = A,
+  ['-'] = TC_LEX_MARK | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_SCHEME | TC_LEX_URIC,
+  ['.'] = TC_LEX_MARK | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_SCHEME | TC_LEX_URIC,
+  ['!'] = TC_LEX_MARK | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_URIC,
+  ['%'] = TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_URIC,
+  ['*'] = TC_LEX_MARK | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_URIC,
+  ['_'] = TC_LEX_MARK | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_URIC,
+  ['+'] = TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_USER | TC_LEX_PASS | TC_LEX_PARAM | TC_LEX_HNV | TC_LEX_SCHEME | RSV,
+  ['`'] = TC_LEX_TOKEN | TC_LEX_WORD,
+  ['\''] = TC_LEX_MARK | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_URIC,
+  ['~'] = TC_LEX_MARK | TC_LEX_TOKEN | TC_LEX_WORD | TC_LEX_URIC,
+  ['('] = TC_LEX_MARK | TC_LEX_WORD | TC_LEX_URIC,
+  [')'] = TC_LEX_MARK | TC_LEX_WORD | TC_LEX_URIC,
+  ['<'] = TC_LEX_WORD,
+  ['>'] = TC_LEX_WORD,
+  [':'] = TC_LEX_WORD | TC_LEX_PARAM | TC_LEX_HNV | RSV,
+  ['\\'] = TC_LEX_WORD,
+  ['"'] = TC_LEX_WORD,
+  ['/'] = TC_LEX_WORD | TC_LEX_USER | TC_LEX_PARAM | TC_LEX_HNV | RSV,
+  ['['] = TC_LEX_WORD | TC_LEX_PARAM | TC_LEX_HNV,
+  [']'] = TC_LEX_WORD | TC_LEX_PARAM | TC_LEX_HNV,
+  ['?'] = TC_LEX_WORD | TC_LEX_USER | TC_LEX_HNV | RSV,
+  ['{'] = TC_LEX_WORD,
+  ['}'] = TC_LEX_WORD,
+  ['&'] = TC_LEX_USER | TC_LEX_PASS | TC_LEX_PARAM | RSV,
+  ['='] = TC_LEX_USER | TC_LEX_PASS | RSV,
+  ['$'] = TC_LEX_USER | TC_LEX_PASS | TC_LEX_PARAM | TC_LEX_HNV | RSV,
+  [','] = TC_LEX_USER | TC_LEX_PASS | RSV,
+  [';'] = TC_LEX_USER | RSV,
+  ['@'] = RSV,
+};
+
+#undef A
+#undef AH
+#undef D
+#undef RSV
+
+/* ---- lexing primitives ------------------------------------------------- */
+
+gboolean
+tc_lex_quoted_string (TcSipLex *lex, TcSipStr *out)
+{
+  const char *start = lex->p;
+  const char *p = lex->p;
+
+  if (p >= lex->end || *p != '"')
+    return FALSE;
+
+  for (p++; p < lex->end; p++)
+    {
+      guchar c = *p;
+
+      if (c == '"')
+        {
+          lex->p = p + 1;
+          if (out)
+            *out = tc_sip_str (start, lex->p - start);
+          return TRUE;
+        }
+      if (c == '\\')
+        {
+          /* quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F) */
+          if (p + 1 >= lex->end)
+            return FALSE;
+          c = p[1];
+          if (c == '\n' || c == '\r' || c > 0x7f)
+            return FALSE;
+          p++;
+          continue;
+        }
+      /* qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII */
+      if (c < 0x20 && !tc_lex_is (c, TC_LEX_WS))
+        return FALSE;
+      if (c == 0x7f)
+        return FALSE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+tc_lex_is_ipv4 (const char *s, gsize len)
+{
+  char buf[INET_ADDRSTRLEN];
+  struct in_addr addr;
+
+  if (len == 0 || len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, s, len);
+  buf[len] = '\0';
+  return inet_pton (AF_INET, buf, &addr) == 1;
+}
+
+gboolean
+tc_lex_is_ipv6 (const char *s, gsize len)
+{
+  char buf[INET6_ADDRSTRLEN + 1];
+  struct in6_addr addr;
+
+  if (len == 0 || len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, s, len);
+  buf[len] = '\0';
+  return inet_pton (AF_INET6, buf, &addr) == 1;
+}
+
+/* hostname = *( domainlabel "." ) toplabel [ "." ]
+ * domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
+ * toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum */
+static gboolean
+is_hostname (const char *s, gsize len)
+{
+  const char *p = s, *end = s + len;
+  const char *label = s;
+
+  if (len == 0)
+    return FALSE;
+  if (end[-1] == '.')
+    end--;
+  if (end == s)
+    return FALSE;
+
+  for (p = s; p <= end; p++)
+    {
+      if (p == end || *p == '.')
+        {
+          gsize n = p - label;
+
+          if (n == 0 || label[0] == '-' || label[n - 1] == '-')
+            return FALSE;
+          if (p == end && !tc_lex_is (label[0], TC_LEX_ALPHA))
+            return FALSE;
+          label = p + 1;
+        }
+      else if (!tc_lex_is (*p, TC_LEX_ALNUM) && *p != '-')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tc_lex_host (TcSipLex *lex, TcSipStr *host, int *type)
+{
+  const char *start = lex->p;
+
+  if (lex->p < lex->end && *lex->p == '[')
+    {
+      const char *close = memchr (lex->p, ']', lex->end - lex->p);
+
+      if (!close || !tc_lex_is_ipv6 (lex->p + 1, close - lex->p - 1))
+        return FALSE;
+      *host = tc_sip_str (lex->p + 1, close - lex->p - 1);
+      *type = 3;
+      lex->p = close + 1;
+      return TRUE;
+    }
+
+  while (lex->p < lex->end && (tc_lex_is (*lex->p, TC_LEX_ALNUM) || *lex->p == '-' || *lex->p == '.'))
+    lex->p++;
+  if (lex->p == start)
+    return FALSE;
+
+  *host = tc_sip_str (start, lex->p - start);
+  if (tc_lex_is (start[0], TC_LEX_DIGIT) && tc_lex_is_ipv4 (start, lex->p - start))
+    *type = 2;
+  else if (is_hostname (start, lex->p - start))
+    *type = 1;
+  else
+    {
+      lex->p = start;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tc_lex_uint (TcSipLex *lex, guint64 max, guint64 *out)
+{
+  const char *start = lex->p;
+  guint64 v = 0;
+
+  while (lex->p < lex->end && tc_lex_is (*lex->p, TC_LEX_DIGIT))
+    {
+      v = v * 10 + (*lex->p - '0');
+      if (v > max)
+        {
+          lex->p = start;
+          return FALSE;
+        }
+      lex->p++;
+    }
+  if (lex->p == start)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+tc_lex_gen_value (TcSipLex *lex, TcSipStr *out)
+{
+  const char *start = lex->p;
+
+  if (lex->p < lex->end && *lex->p == '"')
+    return tc_lex_quoted_string (lex, out);
+
+  if (lex->p < lex->end && *lex->p == '[')
+    {
+      const char *close = memchr (lex->p, ']', lex->end - lex->p);
+
+      if (!close || !tc_lex_is_ipv6 (lex->p + 1, close - lex->p - 1))
+        return FALSE;
+      lex->p = close + 1;
+      *out = tc_sip_str (start, lex->p - start);
+      return TRUE;
+    }
+
+  /* token, or host; a bare IPv6 address (received=) adds ':'. */
+  while (lex->p < lex->end && (tc_lex_is (*lex->p, TC_LEX_TOKEN) || *lex->p == ':'))
+    lex->p++;
+  if (lex->p == start)
+    return FALSE;
+  if (memchr (start, ':', lex->p - start) && !tc_lex_is_ipv6 (start, lex->p - start))
+    {
+      lex->p = start;
+      return FALSE;
+    }
+  *out = tc_sip_str (start, lex->p - start);
+  return TRUE;
+}
+
+gboolean
+tc_lex_params (TcSipLex *lex, TcSipStr *raw, TcLexParamFunc each, gpointer user_data, const char *what,
+               GError **error)
+{
+  const char *start = lex->p;
+  const char *last = lex->p;
+
+  while (tc_lex_sep (lex, ';'))
+    {
+      TcSipStr name, value = TC_SIP_STR_NULL;
+
+      if (!tc_lex_token (lex, &name))
+        {
+          tc_sip_set_error (error, TC_SIP_ERROR_PARSE, 400, "%s: empty or malformed parameter", what);
+          return FALSE;
+        }
+      if (tc_lex_sep (lex, '='))
+        {
+          if (!tc_lex_gen_value (lex, &value))
+            {
+              tc_sip_set_error (error, TC_SIP_ERROR_PARSE, 400, "%s: bad value of parameter \"%.*s\"", what,
+                                (int) name.len, name.str);
+              return FALSE;
+            }
+        }
+      if (each && !each (name, value, user_data, error))
+        return FALSE;
+      last = lex->p;
+    }
+
+  if (raw)
+    *raw = tc_sip_str (start, last - start);
+  return TRUE;
+}
+
+/* ---- parameters -------------------------------------------------------- */
+
+void
+tc_sip_params_iter_init (TcSipParamsIter *iter, const TcSipParams *params)
+{
+  iter->pos = params->raw.str;
+  iter->end = params->raw.str ? params->raw.str + params->raw.len : NULL;
+}
+
+gboolean
+tc_sip_params_iter_next (TcSipParamsIter *iter, TcSipStr *name, TcSipStr *value)
+{
+  TcSipLex lex = { iter->pos, iter->end };
+
+  if (!iter->pos || !tc_lex_sep (&lex, ';'))
+    return FALSE;
+  if (!tc_lex_token (&lex, name))
+    return FALSE;
+  *value = TC_SIP_STR_NULL;
+  if (tc_lex_sep (&lex, '='))
+    tc_lex_gen_value (&lex, value);
+  iter->pos = lex.p;
+  return TRUE;
+}
+
+gboolean
+tc_sip_params_get (const TcSipParams *params, const char *name, TcSipStr *value)
+{
+  TcSipParamsIter iter;
+  TcSipStr n, v;
+
+  tc_sip_params_iter_init (&iter, params);
+  while (tc_sip_params_iter_next (&iter, &n, &v))
+    {
+      if (tc_sip_str_equal_ci (n, name))
+        {
+          if (value)
+            *value = v;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* ---- list splitting ---------------------------------------------------- */
+
+void
+tc_sip_list_iter_init (TcSipListIter *iter, TcSipStr value)
+{
+  iter->pos = value.str;
+  iter->end = value.str + value.len;
+}
+
+gboolean
+tc_sip_list_iter_next (TcSipListIter *iter, TcSipStr *element)
+{
+  const char *p = iter->pos;
+  const char *start, *stop;
+  gboolean in_angle = FALSE;
+
+  if (!p || p > iter->end)
+    return FALSE;
+
+  start = p;
+  while (p < iter->end)
+    {
+      char c = *p;
+
+      if (c == '"')
+        {
+          TcSipLex lex = { p, iter->end };
+
+          if (!tc_lex_quoted_string (&lex, NULL))
+            {
+              p = iter->end; /* unterminated: the element parser reports it */
+              break;
+            }
+          p = lex.p;
+          continue;
+        }
+      if (c == '<')
+        in_angle = TRUE;
+      else if (c == '>')
+        in_angle = FALSE;
+      else if (c == ',' && !in_angle)
+        break;
+      p++;
+    }
+
+  stop = p;
+  iter->pos = p < iter->end ? p + 1 : iter->end + 1;
+
+  while (start < stop && tc_lex_is (*start, TC_LEX_WS))
+    start++;
+  while (stop > start && tc_lex_is (stop[-1], TC_LEX_WS))
+    stop--;
+  *element = tc_sip_str (start, stop - start);
+  return TRUE;
+}
+
+/* ---- header names ------------------------------------------------------ */
+
+static const struct {
+  const char *name;
+  gboolean list;
+} header_info[TC_SIP_HEADER_N_IDS] = {
+  [TC_SIP_HEADER_OTHER] = { NULL, FALSE },
+  [TC_SIP_HEADER_ACCEPT] = { "Accept", TRUE },
+  [TC_SIP_HEADER_ALLOW] = { "Allow", TRUE },
+  [TC_SIP_HEADER_ALLOW_EVENTS] = { "Allow-Events", TRUE },
+  [TC_SIP_HEADER_AUTHORIZATION] = { "Authorization", FALSE },
+  [TC_SIP_HEADER_CALL_ID] = { "Call-ID", FALSE },
+  [TC_SIP_HEADER_CONTACT] = { "Contact", TRUE },
+  [TC_SIP_HEADER_CONTENT_DISPOSITION] = { "Content-Disposition", FALSE },
+  [TC_SIP_HEADER_CONTENT_ENCODING] = { "Content-Encoding", TRUE },
+  [TC_SIP_HEADER_CONTENT_LENGTH] = { "Content-Length", FALSE },
+  [TC_SIP_HEADER_CONTENT_TYPE] = { "Content-Type", FALSE },
+  [TC_SIP_HEADER_CSEQ] = { "CSeq", FALSE },
+  [TC_SIP_HEADER_DATE] = { "Date", FALSE },
+  [TC_SIP_HEADER_EVENT] = { "Event", FALSE },
+  [TC_SIP_HEADER_EXPIRES] = { "Expires", FALSE },
+  [TC_SIP_HEADER_FROM] = { "From", FALSE },
+  [TC_SIP_HEADER_MAX_FORWARDS] = { "Max-Forwards", FALSE },
+  [TC_SIP_HEADER_MIN_EXPIRES] = { "Min-Expires", FALSE },
+  [TC_SIP_HEADER_MIN_SE] = { "Min-SE", FALSE },
+  [TC_SIP_HEADER_PROXY_AUTHENTICATE] = { "Proxy-Authenticate", FALSE },
+  [TC_SIP_HEADER_PROXY_AUTHORIZATION] = { "Proxy-Authorization", FALSE },
+  [TC_SIP_HEADER_PROXY_REQUIRE] = { "Proxy-Require", TRUE },
+  [TC_SIP_HEADER_RECORD_ROUTE] = { "Record-Route", TRUE },
+  [TC_SIP_HEADER_REFER_TO] = { "Refer-To", FALSE },
+  [TC_SIP_HEADER_REFERRED_BY] = { "Referred-By", FALSE },
+  [TC_SIP_HEADER_REPLACES] = { "Replaces", FALSE },
+  [TC_SIP_HEADER_REQUIRE] = { "Require", TRUE },
+  [TC_SIP_HEADER_RETRY_AFTER] = { "Retry-After", FALSE },
+  [TC_SIP_HEADER_ROUTE] = { "Route", TRUE },
+  [TC_SIP_HEADER_SESSION_EXPIRES] = { "Session-Expires", FALSE },
+  [TC_SIP_HEADER_SIP_ETAG] = { "SIP-ETag", FALSE },
+  [TC_SIP_HEADER_SIP_IF_MATCH] = { "SIP-If-Match", FALSE },
+  [TC_SIP_HEADER_SUBJECT] = { "Subject", FALSE },
+  [TC_SIP_HEADER_SUBSCRIPTION_STATE] = { "Subscription-State", FALSE },
+  [TC_SIP_HEADER_SUPPORTED] = { "Supported", TRUE },
+  [TC_SIP_HEADER_TO] = { "To", FALSE },
+  [TC_SIP_HEADER_UNSUPPORTED] = { "Unsupported", TRUE },
+  [TC_SIP_HEADER_USER_AGENT] = { "User-Agent", FALSE },
+  [TC_SIP_HEADER_VIA] = { "Via", TRUE },
+  [TC_SIP_HEADER_WARNING] = { "Warning", TRUE },
+  [TC_SIP_HEADER_WWW_AUTHENTICATE] = { "WWW-Authenticate", FALSE },
+};
+
+static TcSipHeaderId
+compact_id (char c)
+{
+  switch (c | 0x20)
+    {
+    case 'i': return TC_SIP_HEADER_CALL_ID;
+    case 'm': return TC_SIP_HEADER_CONTACT;
+    case 'e': return TC_SIP_HEADER_CONTENT_ENCODING;
+    case 'l': return TC_SIP_HEADER_CONTENT_LENGTH;
+    case 'f': return TC_SIP_HEADER_FROM;
+    case 't': return TC_SIP_HEADER_TO;
+    case 'v': return TC_SIP_HEADER_VIA;
+    case 'k': return TC_SIP_HEADER_SUPPORTED;
+    case 's': return TC_SIP_HEADER_SUBJECT;
+    case 'c': return TC_SIP_HEADER_CONTENT_TYPE;
+    case 'o': return TC_SIP_HEADER_EVENT;
+    case 'u': return TC_SIP_HEADER_ALLOW_EVENTS;
+    case 'r': return TC_SIP_HEADER_REFER_TO;
+    case 'b': return TC_SIP_HEADER_REFERRED_BY;
+    case 'x': return TC_SIP_HEADER_SESSION_EXPIRES;
+    default: return TC_SIP_HEADER_OTHER;
+    }
+}
+
+/* Buckets by length and lower-cased first letter keep the comparisons to
+ * one or two per header on the hot path. */
+TcSipHeaderId
+tc_sip_header_id_from_name (const char *name, gsize len)
+{
+  static gint8 first_of_len[32][26];
+  static gsize initialized = 0;
+  guint i;
+  int c;
+
+  if (len == 1)
+    return compact_id (name[0]);
+  if (len >= 32 || !g_ascii_isalpha (name[0]))
+    return TC_SIP_HEADER_OTHER;
+
+  if (g_once_init_enter (&initialized))
+    {
+      memset (first_of_len, 0, sizeof first_of_len);
+      for (i = TC_SIP_HEADER_N_IDS - 1; i > TC_SIP_HEADER_OTHER; i--)
+        {
+          gsize n = strlen (header_info[i].name);
+          int f = g_ascii_tolower (header_info[i].name[0]) - 'a';
+
+          /* chain: the table holds the lowest id; equal buckets are scanned */
+          first_of_len[n][f] = i;
+        }
+      g_once_init_leave (&initialized, 1);
+    }
+
+  c = g_ascii_tolower (name[0]) - 'a';
+  i = first_of_len[len][c];
+  if (i == 0)
+    return TC_SIP_HEADER_OTHER;
+
+  /* ids are sorted by name, so same-length same-letter names follow */
+  for (; i < TC_SIP_HEADER_N_IDS; i++)
+    {
+      const char *n = header_info[i].name;
+
+      if (g_ascii_tolower (n[0]) - 'a' != c)
+        break;
+      if (strlen (n) == len && g_ascii_strncasecmp (n, name, len) == 0)
+        return i;
+    }
+  return TC_SIP_HEADER_OTHER;
+}
+
+const char *
+tc_sip_header_id_to_name (TcSipHeaderId id)
+{
+  g_return_val_if_fail (id < TC_SIP_HEADER_N_IDS, NULL);
+  return header_info[id].name;
+}
+
+gboolean
+tc_sip_header_id_is_list (TcSipHeaderId id)
+{
+  g_return_val_if_fail (id < TC_SIP_HEADER_N_IDS, FALSE);
+  return header_info[id].list;
+}
+
+char *
+tc_sip_unquote (TcSipStr quoted)
+{
+  const char *p = quoted.str, *end = quoted.str + quoted.len;
+  GString *out;
+
+  if (!p)
+    return NULL;
+  if (quoted.len >= 2 && p[0] == '"' && end[-1] == '"')
+    {
+      p++;
+      end--;
+    }
+  out = g_string_sized_new (end - p);
+  for (; p < end; p++)
+    {
+      if (*p == '\\' && p + 1 < end)
+        p++;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
