@@ -241,13 +241,22 @@ tc_sip_parse_name_addr (TcSipStr value, TcSipNameAddr *addr, GError **error)
   return lex_name_addr (&lex, addr, "name-addr", error) && expect_end (&lex, "name-addr", error);
 }
 
-static gboolean
-parse_name_addr_as (TcSipStr value, TcSipNameAddr *addr, const char *what, GError **error)
+gboolean
+tc_sip_parse_header_name_addr (TcSipHeaderId id, TcSipStr value, TcSipNameAddr *addr, GError **error)
 {
+  const char *what = tc_sip_header_id_to_name (id);
   TcSipLex lex;
 
+  if (!what)
+    what = "name-addr";
   tc_lex_init (&lex, value);
-  return lex_name_addr (&lex, addr, what, error) && expect_end (&lex, what, error);
+  if (!lex_name_addr (&lex, addr, what, error) || !expect_end (&lex, what, error))
+    return FALSE;
+  /* route-param = name-addr: the URI is always in angle brackets */
+  if ((id == TC_SIP_HEADER_ROUTE || id == TC_SIP_HEADER_RECORD_ROUTE) &&
+      (addr->uri.str == value.str || addr->uri.str[-1] != '<'))
+    return parse_error (error, "%s: the URI must be enclosed in <>", what), FALSE;
+  return TRUE;
 }
 
 /* ---- Contact ------------------------------------------------------------ */
@@ -804,16 +813,9 @@ static gboolean
 element_route (TcSipStr element, const char *what, GError **error)
 {
   TcSipNameAddr addr;
-  TcSipLex lex;
 
-  tc_lex_init (&lex, element);
-  tc_lex_skip_ws (&lex);
-  if (!lex_name_addr (&lex, &addr, what, error) || !expect_end (&lex, what, error))
-    return FALSE;
-  /* route-param = name-addr: the URI is always in angle brackets */
-  if (addr.uri.str == element.str || addr.uri.str[-1] != '<')
-    return parse_error (error, "%s: the URI must be enclosed in <>", what), FALSE;
-  return TRUE;
+  return tc_sip_parse_header_name_addr (g_str_equal (what, "Route") ? TC_SIP_HEADER_ROUTE : TC_SIP_HEADER_RECORD_ROUTE,
+                                        element, &addr, error);
 }
 
 static gboolean
@@ -906,7 +908,7 @@ tc_sip_header_validate (TcSipHeaderId id, TcSipStr value, GError **error)
     case TC_SIP_HEADER_TO:
     case TC_SIP_HEADER_REFER_TO:
     case TC_SIP_HEADER_REFERRED_BY:
-      return parse_name_addr_as (value, &addr, tc_sip_header_id_to_name (id), error);
+      return tc_sip_parse_header_name_addr (id, value, &addr, error);
     case TC_SIP_HEADER_RECORD_ROUTE:
     case TC_SIP_HEADER_ROUTE:
       return validate_list (value, tc_sip_header_id_to_name (id), FALSE, element_route, error);

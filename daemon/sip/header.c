@@ -63,60 +63,84 @@ const guint16 tc_sip_lex_table[256] = {
 #undef D
 #undef RSV
 
+#define L4(c) c, c + 1, c + 2, c + 3
+#define L16(c) L4 (c), L4 (c + 4), L4 (c + 8), L4 (c + 12)
+const guchar tc_sip_ascii_lower[256] = {
+  L16 (0x00), L16 (0x10), L16 (0x20), L16 (0x30),
+  0x40, L4 (0x61), L4 (0x65), L4 (0x69), L4 (0x6d), L4 (0x71), L4 (0x75), 0x79, 0x7a,
+  0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+  L16 (0x60), L16 (0x70), L16 (0x80), L16 (0x90), L16 (0xa0), L16 (0xb0),
+  L16 (0xc0), L16 (0xd0), L16 (0xe0), L16 (0xf0),
+};
+#undef L4
+#undef L16
+
 /* ---- lexing primitives ------------------------------------------------- */
+
+/* Octets that end the fast scan of a quoted string: DQUOTE, backslash, and
+ * the control characters qdtext does not allow (LWS is allowed). */
+static const guint8 quoted_stop[256] = {
+  [0x00 ... 0x08] = 1, [0x0b ... 0x0c] = 1, [0x0e ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
 
 gboolean
 tc_lex_quoted_string (TcSipLex *lex, TcSipStr *out)
 {
   const char *start = lex->p;
   const char *p = lex->p;
+  const char *end = lex->end;
 
-  if (p >= lex->end || *p != '"')
+  if (p >= end || *p != '"')
     return FALSE;
 
-  for (p++; p < lex->end; p++)
+  for (p++;;)
     {
-      guchar c = *p;
-
-      if (c == '"')
-        {
-          lex->p = p + 1;
-          if (out)
-            *out = tc_sip_str (start, lex->p - start);
-          return TRUE;
-        }
-      if (c == '\\')
-        {
-          /* quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F) */
-          if (p + 1 >= lex->end)
-            return FALSE;
-          c = p[1];
-          if (c == '\n' || c == '\r' || c > 0x7f)
-            return FALSE;
-          p++;
-          continue;
-        }
-      /* qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII */
-      if (c < 0x20 && !tc_lex_is (c, TC_LEX_WS))
+      while (p < end && !quoted_stop[(guchar) *p])
+        p++;
+      if (p >= end)
         return FALSE;
-      if (c == 0x7f)
+      if (*p == '"')
+        break;
+      if (*p != '\\')
+        return FALSE; /* control character */
+      /* quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F) */
+      if (p + 1 >= end || p[1] == '\n' || p[1] == '\r' || (guchar) p[1] > 0x7f)
         return FALSE;
+      p += 2;
     }
 
-  return FALSE;
+  lex->p = p + 1;
+  if (out)
+    *out = tc_sip_str (start, lex->p - start);
+  return TRUE;
 }
 
+/* IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each <= 255 */
 gboolean
 tc_lex_is_ipv4 (const char *s, gsize len)
 {
-  char buf[INET_ADDRSTRLEN];
-  struct in_addr addr;
+  const char *p = s, *end = s + len;
+  guint part;
 
-  if (len == 0 || len >= sizeof buf)
-    return FALSE;
-  memcpy (buf, s, len);
-  buf[len] = '\0';
-  return inet_pton (AF_INET, buf, &addr) == 1;
+  for (part = 0; part < 4; part++)
+    {
+      guint value = 0, digits = 0;
+
+      while (p < end && *p >= '0' && *p <= '9' && digits < 4)
+        {
+          value = value * 10 + (*p++ - '0');
+          digits++;
+        }
+      if (digits == 0 || digits > 3 || value > 255)
+        return FALSE;
+      if (part < 3)
+        {
+          if (p >= end || *p != '.')
+            return FALSE;
+          p++;
+        }
+    }
+  return p == end;
 }
 
 gboolean
@@ -348,36 +372,45 @@ gboolean
 tc_sip_list_iter_next (TcSipListIter *iter, TcSipStr *element)
 {
   const char *p = iter->pos;
-  const char *start, *stop;
+  const char *start, *stop, *comma;
   gboolean in_angle = FALSE;
 
   if (!p || p > iter->end)
     return FALSE;
 
   start = p;
-  while (p < iter->end)
+
+  /* Fast path: no quote or angle bracket before the next comma. */
+  comma = memchr (p, ',', iter->end - p);
+  stop = comma ? comma : iter->end;
+  if (!memchr (p, '"', stop - p) && !memchr (p, '<', stop - p))
+    p = stop;
+  else
     {
-      char c = *p;
-
-      if (c == '"')
+      while (p < iter->end)
         {
-          TcSipLex lex = { p, iter->end };
+          char c = *p;
 
-          if (!tc_lex_quoted_string (&lex, NULL))
+          if (c == '"')
             {
-              p = iter->end; /* unterminated: the element parser reports it */
-              break;
+              TcSipLex lex = { p, iter->end };
+
+              if (!tc_lex_quoted_string (&lex, NULL))
+                {
+                  p = iter->end; /* unterminated: the element parser reports it */
+                  break;
+                }
+              p = lex.p;
+              continue;
             }
-          p = lex.p;
-          continue;
+          if (c == '<')
+            in_angle = TRUE;
+          else if (c == '>')
+            in_angle = FALSE;
+          else if (c == ',' && !in_angle)
+            break;
+          p++;
         }
-      if (c == '<')
-        in_angle = TRUE;
-      else if (c == '>')
-        in_angle = FALSE;
-      else if (c == ',' && !in_angle)
-        break;
-      p++;
     }
 
   stop = p;
@@ -469,7 +502,8 @@ compact_id (char c)
 TcSipHeaderId
 tc_sip_header_id_from_name (const char *name, gsize len)
 {
-  static gint8 first_of_len[32][26];
+  static guint8 first_of_len[32][26];
+  static guint8 name_len[TC_SIP_HEADER_N_IDS];
   static gsize initialized = 0;
   guint i;
   int c;
@@ -487,13 +521,14 @@ tc_sip_header_id_from_name (const char *name, gsize len)
           gsize n = strlen (header_info[i].name);
           int f = g_ascii_tolower (header_info[i].name[0]) - 'a';
 
+          name_len[i] = n;
           /* chain: the table holds the lowest id; equal buckets are scanned */
           first_of_len[n][f] = i;
         }
       g_once_init_leave (&initialized, 1);
     }
 
-  c = g_ascii_tolower (name[0]) - 'a';
+  c = tc_sip_ascii_lower[(guchar) name[0]] - 'a';
   i = first_of_len[len][c];
   if (i == 0)
     return TC_SIP_HEADER_OTHER;
@@ -503,9 +538,9 @@ tc_sip_header_id_from_name (const char *name, gsize len)
     {
       const char *n = header_info[i].name;
 
-      if (g_ascii_tolower (n[0]) - 'a' != c)
+      if (tc_sip_ascii_lower[(guchar) n[0]] - 'a' != c)
         break;
-      if (strlen (n) == len && g_ascii_strncasecmp (n, name, len) == 0)
+      if (name_len[i] == len && tc_sip_mem_equal_ci (n, name, len))
         return i;
     }
   return TC_SIP_HEADER_OTHER;

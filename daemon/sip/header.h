@@ -205,6 +205,10 @@ gboolean tc_sip_list_iter_next (TcSipListIter *iter, TcSipStr *element);
  * and fails with a precise TC_SIP_ERROR_PARSE message. */
 gboolean tc_sip_parse_via (TcSipStr value, TcSipVia *via, GError **error);
 gboolean tc_sip_parse_name_addr (TcSipStr value, TcSipNameAddr *addr, GError **error);
+/* name-addr of header @id (From, To, Refer-To, Referred-By, or one element of
+ * Route/Record-Route, where the URI must be in angle brackets); errors name
+ * the header. */
+gboolean tc_sip_parse_header_name_addr (TcSipHeaderId id, TcSipStr value, TcSipNameAddr *addr, GError **error);
 gboolean tc_sip_parse_contact (TcSipStr value, TcSipContact *contact, GError **error);
 gboolean tc_sip_parse_cseq (TcSipStr value, TcSipCSeq *cseq, GError **error);
 gboolean tc_sip_parse_uint32 (TcSipStr value, guint32 max, guint32 *out, GError **error);

@@ -38,7 +38,7 @@ parse_version (const char *p, const char *end, const char *what, GError **error)
 {
   const char *s = p;
 
-  if (end - p < 4 || g_ascii_strncasecmp (p, "SIP/", 4) != 0)
+  if (end - p < 4 || !tc_sip_mem_equal_ci (p, "SIP/", 4))
     return parse_error (error, "%s: malformed SIP version", what), FALSE;
   p += 4;
   if (p >= end || !g_ascii_isdigit (*p))
@@ -65,7 +65,7 @@ parse_start_line (TcSipMessage *msg, const char *p, const char *end, GError **er
 {
   const char *sp;
 
-  if (end - p >= 4 && g_ascii_strncasecmp (p, "SIP/", 4) == 0)
+  if (end - p >= 4 && tc_sip_mem_equal_ci (p, "SIP/", 4))
     {
       /* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase */
       const char *r;
@@ -190,15 +190,16 @@ parse_typed_header (TcSipMessage *msg, TcSipHeaderId id, TcSipStr value, GError 
 
     case TC_SIP_HEADER_ROUTE:
     case TC_SIP_HEADER_RECORD_ROUTE:
-      if (!tc_sip_header_validate (id, value, error))
-        return FALSE;
       tc_sip_list_iter_init (&iter, value);
       while (tc_sip_list_iter_next (&iter, &element))
         {
           TcSipNameAddr *addr = id == TC_SIP_HEADER_ROUTE ? tc_msg_list_push (&msg->routes)
                                                           : tc_msg_list_push (&msg->record_routes);
 
-          tc_sip_parse_name_addr (element, addr, NULL);
+          if (element.len == 0)
+            return parse_error (error, "%s: empty list element", tc_sip_header_id_to_name (id)), FALSE;
+          if (!tc_sip_parse_header_name_addr (id, element, addr, error))
+            return FALSE;
         }
       return TRUE;
 
@@ -209,9 +210,7 @@ parse_typed_header (TcSipMessage *msg, TcSipHeaderId id, TcSipStr value, GError 
 
         if (addr->uri.str)
           return duplicate (tc_sip_header_id_to_name (id), error);
-        if (!tc_sip_header_validate (id, value, error))
-          return FALSE;
-        return tc_sip_parse_name_addr (value, addr, error);
+        return tc_sip_parse_header_name_addr (id, value, addr, error);
       }
 
     case TC_SIP_HEADER_CALL_ID:
@@ -585,7 +584,7 @@ scan_content_length (const char *p, const char *end)
       for (q = p; q < nl && tc_lex_is (*q, TC_LEX_TOKEN); q++)
         ;
       n = q - name;
-      if ((n == 1 && (*name | 0x20) == 'l') || (n == 14 && g_ascii_strncasecmp (name, "Content-Length", 14) == 0))
+      if ((n == 1 && (*name | 0x20) == 'l') || (n == 14 && tc_sip_mem_equal_ci (name, "Content-Length", 14)))
         {
           guint64 v = 0;
           gboolean digits = FALSE;

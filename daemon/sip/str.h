@@ -42,13 +42,27 @@ tc_sip_str_equal (TcSipStr s, const char *cstr)
   return s.str && s.len == n && memcmp (s.str, cstr, n) == 0;
 }
 
+extern const guchar tc_sip_ascii_lower[256];
+
+/* ASCII case-insensitive comparison of @n bytes. */
+static inline gboolean
+tc_sip_mem_equal_ci (const char *a, const char *b, gsize n)
+{
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    if (tc_sip_ascii_lower[(guchar) a[i]] != tc_sip_ascii_lower[(guchar) b[i]])
+      return FALSE;
+  return TRUE;
+}
+
 /* ASCII case-insensitive comparison with a C string. */
 static inline gboolean
 tc_sip_str_equal_ci (TcSipStr s, const char *cstr)
 {
   gsize n = strlen (cstr);
 
-  return s.str && s.len == n && g_ascii_strncasecmp (s.str, cstr, n) == 0;
+  return s.str && s.len == n && tc_sip_mem_equal_ci (s.str, cstr, n);
 }
 
 static inline char *

@@ -360,7 +360,7 @@ scheme_is (const char *s, gsize len, const char *scheme)
 {
   gsize n = strlen (scheme);
 
-  return len == n && g_ascii_strncasecmp (s, scheme, n) == 0;
+  return len == n && tc_sip_mem_equal_ci (s, scheme, n);
 }
 
 /* Splits off the scheme; -1 for a scheme other than sip/sips/tel. */
