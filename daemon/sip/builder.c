@@ -337,7 +337,7 @@ bad_name:
 TcSipMessage *
 tc_sip_message_builder_end (TcSipMessageBuilder *builder, GError **error)
 {
-  g_autoptr (TcSipMessageBuilder) owned = builder;
+  G_GNUC_UNUSED g_autoptr (TcSipMessageBuilder) owned = builder;
   static const TcSipParserLimits unlimited = { G_MAXSIZE, G_MAXUINT, G_MAXSIZE };
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) local = NULL;

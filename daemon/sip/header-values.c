@@ -29,9 +29,12 @@ expect_end (TcSipLex *lex, const char *what, GError **error)
 static gboolean
 str_to_uint (TcSipStr s, guint64 max, guint64 *out)
 {
-  TcSipLex lex = { s.str, s.str + s.len };
+  TcSipLex lex;
 
-  return s.str && tc_lex_uint (&lex, max, out) && tc_lex_eof (&lex);
+  if (!s.str)
+    return FALSE;
+  tc_lex_init (&lex, s);
+  return tc_lex_uint (&lex, max, out) && tc_lex_eof (&lex);
 }
 
 gboolean
@@ -103,11 +106,14 @@ on_via_param (TcSipStr name, TcSipStr value, gpointer user_data, GError **error)
     }
   else if (tc_sip_str_equal_ci (name, "maddr"))
     {
-      TcSipLex lex = { value.str, value.str + value.len };
+      TcSipLex lex;
       TcSipStr host;
       int type;
 
-      if (!value.str || !tc_lex_host (&lex, &host, &type) || !tc_lex_eof (&lex))
+      if (!value.str)
+        return parse_error (error, "Via: maddr is not a host"), FALSE;
+      tc_lex_init (&lex, value);
+      if (!tc_lex_host (&lex, &host, &type) || !tc_lex_eof (&lex))
         return parse_error (error, "Via: maddr is not a host"), FALSE;
       via->maddr = host;
     }

@@ -508,6 +508,8 @@ tc_sip_header_id_from_name (const char *name, gsize len)
   guint i;
   int c;
 
+  if (len == 0)
+    return TC_SIP_HEADER_OTHER;
   if (len == 1)
     return compact_id (name[0]);
   if (len >= 32 || !g_ascii_isalpha (name[0]))

@@ -622,6 +622,8 @@ tc_sip_stream_parser_next (TcSipStreamParser *parser, GError **error)
       return NULL;
     }
 
+  if (parser->buf->len == 0)
+    return NULL;
   data = (const char *) parser->buf->data;
   p = data + parser->start;
   end = data + parser->buf->len;

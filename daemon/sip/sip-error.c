@@ -28,18 +28,47 @@ tc_sip_error_private_clear (TcSipErrorPrivate *priv)
 
 G_DEFINE_EXTENDED_ERROR (TcSipError, tc_sip_error)
 
+/* Messages quote network input; they must stay printable ASCII so that a
+ * UAS can send one as its reason phrase (RFC 3261 §25.1 Reason-Phrase). */
+static char *
+escape_message (char *message)
+{
+  GString *out;
+  const char *p;
+
+  for (p = message; *p; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p > 0x7e)
+      break;
+  if (!*p)
+    return message;
+
+  out = g_string_new_len (message, p - message);
+  for (; *p; p++)
+    {
+      if ((guchar) *p < 0x20 || (guchar) *p > 0x7e)
+        g_string_append_printf (out, "\\x%02X", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_free (message);
+  return g_string_free (out, FALSE);
+}
+
 void
 tc_sip_set_error (GError **error, TcSipErrorCode code, guint status, const char *format, ...)
 {
   va_list args;
+  char *message;
   GError *e;
 
   if (!error)
     return;
 
   va_start (args, format);
-  e = g_error_new_valist (TC_SIP_ERROR, code, format, args);
+  message = escape_message (g_strdup_vprintf (format, args));
   va_end (args);
+  e = g_error_new_literal (TC_SIP_ERROR, code, message);
+  g_free (message);
 
   tc_sip_error_get_private (e)->status = status;
   g_propagate_error (error, e);

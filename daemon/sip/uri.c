@@ -185,11 +185,46 @@ add_pair (GArray *array, const char *name, gsize name_len, const char *value, gs
   g_array_append_val (array, pair);
 }
 
-/* *( ";" pname [ "=" pvalue ] ) with the given character class. */
+/* Compares two escaped texts by their decoded octets, ASCII case-insensitively. */
+static gboolean
+escaped_equal_ci (const char *a, gsize a_len, const char *b, gsize b_len)
+{
+  const char *a_end = a + a_len, *b_end = b + b_len;
+
+  while (a < a_end && b < b_end)
+    {
+      int ca = (guchar) *a, cb = (guchar) *b;
+
+      if (ca == '%' && a_end - a >= 3)
+        {
+          ca = hex_value (a[1]) << 4 | hex_value (a[2]);
+          a += 2;
+        }
+      if (cb == '%' && b_end - b >= 3)
+        {
+          cb = hex_value (b[1]) << 4 | hex_value (b[2]);
+          b += 2;
+        }
+      if (tc_sip_ascii_lower[ca] != tc_sip_ascii_lower[cb])
+        return FALSE;
+      a++;
+      b++;
+    }
+  return a == a_end && b == b_end;
+}
+
+#define MAX_URI_PARAMS 64
+
+/* *( ";" pname [ "=" pvalue ] ) with the given character class.  A name
+ * may appear once: a URI whose transport or maddr is given twice has no
+ * meaning. */
 static gboolean
 scan_params (const char **pp, const char *end, guint16 cls, GArray *out, const char *what, GError **error)
 {
+  const char *names[MAX_URI_PARAMS];
+  gsize lens[MAX_URI_PARAMS];
   const char *p = *pp;
+  guint n = 0, i;
 
   while (p < end && *p == ';')
     {
@@ -199,6 +234,13 @@ scan_params (const char **pp, const char *end, guint16 cls, GArray *out, const c
       if (!scan_escaped (&p, end, cls, FALSE))
         return uri_error (error, "%s: empty or malformed URI parameter", what), FALSE;
       name_len = p - name;
+      if (n == MAX_URI_PARAMS)
+        return uri_error (error, "%s: more than %u URI parameters", what, MAX_URI_PARAMS), FALSE;
+      for (i = 0; i < n; i++)
+        if (escaped_equal_ci (names[i], lens[i], name, name_len))
+          return uri_error (error, "%s: URI parameter \"%.*s\" given twice", what, (int) name_len, name), FALSE;
+      names[n] = name;
+      lens[n++] = name_len;
       if (p < end && *p == '=')
         {
           value = ++p;
@@ -406,7 +448,7 @@ tc_lex_uri (const char *s, gsize len, gboolean request_uri, const char *what, GE
       return scan_tel (p, end, NULL, what, error);
     default:
       /* absoluteURI = scheme ":" 1*uric (RFC 2396 as RFC 3261 uses it) */
-      if (!scan_escaped (&p, end, TC_LEX_URIC & ~(guint16) 0, FALSE) || p != end)
+      if (!scan_escaped (&p, end, TC_LEX_URIC, FALSE) || p != end)
         return uri_error (error, "%s: malformed URI", what), FALSE;
       return TRUE;
     }
@@ -768,24 +810,16 @@ pair_value_equal (const UriPair *a, const UriPair *b)
   return mem_equal_ci (a->value, a->value_len, b->value, b->value_len);
 }
 
-static const UriPair *
-find_pair_n (GArray *array, const UriPair *like)
+static gboolean
+pair_name_equal (const UriPair *a, const UriPair *b)
 {
-  guint i;
-
-  for (i = 0; i < array->len; i++)
-    {
-      const UriPair *pair = &g_array_index (array, UriPair, i);
-
-      if (mem_equal_ci (pair->name, pair->name_len, like->name, like->name_len))
-        return pair;
-    }
-  return NULL;
+  return mem_equal_ci (a->name, a->name_len, b->name, b->name_len);
 }
 
-/* Every pair of @a is in @b with an equal value.  With @strict FALSE, a
- * parameter of @a missing from @b is ignored unless it is one of the names
- * RFC 3261 §19.1.4 lists. */
+/* Every pair of @a is in @b with an equal value (URI headers may repeat a
+ * name: any equal one matches).  With @strict FALSE, a parameter of @a
+ * missing from @b is ignored unless it is one of the names RFC 3261 §19.1.4
+ * lists. */
 static gboolean
 pairs_match (GArray *a, GArray *b, gboolean strict)
 {
@@ -795,18 +829,24 @@ pairs_match (GArray *a, GArray *b, gboolean strict)
   for (i = 0; i < a->len; i++)
     {
       const UriPair *pa = &g_array_index (a, UriPair, i);
-      const UriPair *pb = find_pair_n (b, pa);
+      gboolean named = FALSE, matched = FALSE;
 
-      if (pb)
+      for (j = 0; j < b->len && !matched; j++)
         {
-          if (!pair_value_equal (pa, pb))
-            return FALSE;
-          continue;
+          const UriPair *pb = &g_array_index (b, UriPair, j);
+
+          if (pair_name_equal (pa, pb))
+            {
+              named = TRUE;
+              matched = pair_value_equal (pa, pb);
+            }
         }
-      if (strict)
+      if (matched)
+        continue;
+      if (named || strict)
         return FALSE;
       for (j = 0; j < G_N_ELEMENTS (must_match); j++)
-        if (g_ascii_strcasecmp (pa->name, must_match[j]) == 0)
+        if (mem_equal_ci (pa->name, pa->name_len, must_match[j], strlen (must_match[j])))
           return FALSE;
     }
   return TRUE;
