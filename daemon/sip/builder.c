@@ -138,6 +138,21 @@ add_field (TcSipMessageBuilder *builder, const char *name, gsize name_len, const
   g_array_append_val (builder->fields, field);
 }
 
+/* Copies a header of a parsed message, unfolding it: in a parsed value a
+ * CRLF only occurs as part of a fold, and the SP or HTAB after it stays. */
+static void
+copy_field (TcSipMessageBuilder *builder, const TcSipHeader *h)
+{
+  Field field = { g_strndup (h->name.str, h->name.len), g_malloc (h->value.len + 1) };
+  gsize i, n = 0;
+
+  for (i = 0; i < h->value.len; i++)
+    if (h->value.str[i] != '\r' && h->value.str[i] != '\n')
+      field.value[n++] = h->value.str[i];
+  field.value[n] = '\0';
+  g_array_append_val (builder->fields, field);
+}
+
 TcSipMessageBuilder *
 tc_sip_message_builder_new_response_to (const TcSipMessage *request, guint status, const char *reason,
                                         const char *to_tag)
@@ -158,10 +173,10 @@ tc_sip_message_builder_new_response_to (const TcSipMessage *request, guint statu
         case TC_SIP_HEADER_FROM:
         case TC_SIP_HEADER_CALL_ID:
         case TC_SIP_HEADER_CSEQ:
-          add_field (builder, h->name.str, h->name.len, h->value.str, h->value.len);
+          copy_field (builder, h);
           break;
         case TC_SIP_HEADER_TO:
-          add_field (builder, h->name.str, h->name.len, h->value.str, h->value.len);
+          copy_field (builder, h);
           if (to_tag && !request->to.tag.str)
             {
               Field *to = &g_array_index (builder->fields, Field, builder->fields->len - 1);
@@ -194,9 +209,7 @@ tc_sip_message_builder_new_from_message (const TcSipMessage *msg)
 
   for (i = 0; i < msg->headers.len; i++)
     {
-      const TcSipHeader *h = &msg->headers.items[i];
-
-      add_field (builder, h->name.str, h->name.len, h->value.str, h->value.len);
+      copy_field (builder, &msg->headers.items[i]);
     }
   if (msg->body.len > 0)
     builder->body = g_bytes_new (msg->body.str, msg->body.len);

@@ -698,7 +698,8 @@ tc_sip_parse_date (TcSipStr value, GError **error)
   static const char *const wkdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
   static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-  static const char pattern[] = "www, DD mmm YYYY HH:MM:SS GMT";
+  /* '9' is a digit, '?' a letter of a day or month name */
+  static const char pattern[] = "???, 99 ??? 9999 99:99:99 GMT";
   const char *p = value.str;
   gsize i;
 
@@ -708,12 +709,12 @@ tc_sip_parse_date (TcSipStr value, GError **error)
     {
       char want = pattern[i];
 
-      if (want == 'D' || want == 'Y' || want == 'H' || want == 'M' || want == 'S')
+      if (want == '9')
         {
           if (!g_ascii_isdigit (p[i]))
             goto bad;
         }
-      else if (want != 'w' && want != 'm' && p[i] != want)
+      else if (want != '?' && p[i] != want)
         goto bad;
     }
   if (!match_one_of (p, wkdays, G_N_ELEMENTS (wkdays)) || !match_one_of (p + 8, months, G_N_ELEMENTS (months)))

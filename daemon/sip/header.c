@@ -77,12 +77,9 @@ const guchar tc_sip_ascii_lower[256] = {
 
 /* ---- lexing primitives ------------------------------------------------- */
 
-/* Octets that end the fast scan of a quoted string: DQUOTE, backslash, and
- * the control characters qdtext does not allow (LWS is allowed). */
-static const guint8 quoted_stop[256] = {
-  [0x00 ... 0x08] = 1, [0x0b ... 0x0c] = 1, [0x0e ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
-};
-
+/* A quoted-string inside a header value.  The message parser has already
+ * refused control characters in header fields (tc_lex_find_ctl), so only
+ * the closing DQUOTE and quoted-pairs need finding. */
 gboolean
 tc_lex_quoted_string (TcSipLex *lex, TcSipStr *out)
 {
@@ -95,18 +92,22 @@ tc_lex_quoted_string (TcSipLex *lex, TcSipStr *out)
 
   for (p++;;)
     {
-      while (p < end && !quoted_stop[(guchar) *p])
-        p++;
-      if (p >= end)
+      const char *quote = memchr (p, '"', end - p);
+      const char *backslash;
+
+      if (!quote)
         return FALSE;
-      if (*p == '"')
-        break;
-      if (*p != '\\')
-        return FALSE; /* control character */
+      backslash = memchr (p, '\\', quote - p);
+      if (!backslash)
+        {
+          p = quote;
+          break;
+        }
       /* quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F) */
-      if (p + 1 >= end || p[1] == '\n' || p[1] == '\r' || (guchar) p[1] > 0x7f)
+      p = backslash + 1;
+      if (p >= end || *p == '\n' || *p == '\r' || (guchar) *p > 0x7f)
         return FALSE;
-      p += 2;
+      p++;
     }
 
   lex->p = p + 1;
@@ -146,13 +147,23 @@ tc_lex_is_ipv4 (const char *s, gsize len)
 gboolean
 tc_lex_is_ipv6 (const char *s, gsize len)
 {
-  char buf[INET6_ADDRSTRLEN + 1];
+  char buf[INET6_ADDRSTRLEN + 2];
   struct in6_addr addr;
+  char *triple;
 
   if (len == 0 || len >= sizeof buf)
     return FALSE;
   memcpy (buf, s, len);
   buf[len] = '\0';
+  if (inet_pton (AF_INET6, buf, &addr) == 1)
+    return TRUE;
+
+  /* RFC 5118 §4.10: RFC 3261's ABNF allowed "::" followed by ":" and an
+   * IPv4 address ("2001:db8:::192.0.2.1"); tolerate that form. */
+  triple = strstr (buf, ":::");
+  if (!triple || !strchr (triple + 3, '.') || strchr (triple + 3, ':'))
+    return FALSE;
+  memmove (triple + 2, triple + 3, strlen (triple + 3) + 1);
   return inet_pton (AF_INET6, buf, &addr) == 1;
 }
 
@@ -366,25 +377,27 @@ tc_sip_list_iter_init (TcSipListIter *iter, TcSipStr value)
 {
   iter->pos = value.str;
   iter->end = value.str + value.len;
+  /* most lists (Allow, Supported, Via) have neither: split on commas alone */
+  iter->simple = !value.str || (!memchr (value.str, '"', value.len) && !memchr (value.str, '<', value.len));
 }
 
 gboolean
 tc_sip_list_iter_next (TcSipListIter *iter, TcSipStr *element)
 {
   const char *p = iter->pos;
-  const char *start, *stop, *comma;
+  const char *start, *stop;
   gboolean in_angle = FALSE;
 
   if (!p || p > iter->end)
     return FALSE;
 
   start = p;
+  if (iter->simple)
+    {
+      const char *comma = memchr (p, ',', iter->end - p);
 
-  /* Fast path: no quote or angle bracket before the next comma. */
-  comma = memchr (p, ',', iter->end - p);
-  stop = comma ? comma : iter->end;
-  if (!memchr (p, '"', stop - p) && !memchr (p, '<', stop - p))
-    p = stop;
+      p = comma ? comma : iter->end;
+    }
   else
     {
       while (p < iter->end)

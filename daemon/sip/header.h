@@ -8,6 +8,10 @@
  * tc_sip_parse_*() functions below, which validate against the RFC grammar
  * and treat any LWS the grammar allows (including folded lines) as
  * whitespace.  None of them allocates.
+ *
+ * Their input is a header value as the message parser yields it: free of
+ * control characters other than HTAB and folds (the parser refuses those
+ * for the whole header section in one vectorized pass).
  */
 #pragma once
 
@@ -194,6 +198,7 @@ typedef struct {
 typedef struct {
   const char *pos;
   const char *end;
+  gboolean simple; /* no quotes or angle brackets: commas alone split */
 } TcSipListIter;
 
 void tc_sip_list_iter_init (TcSipListIter *iter, TcSipStr value);

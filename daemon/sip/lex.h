@@ -10,6 +10,9 @@
 #pragma once
 
 #include <glib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "sip/str.h"
 
@@ -65,6 +68,40 @@ static inline int
 tc_lex_peek (const TcSipLex *lex)
 {
   return lex->p < lex->end ? (guchar) *lex->p : -1;
+}
+
+/* The first CTL octet (%x00-08 / %x0A-1F / %x7F: any control character but
+ * HTAB) at or after @p, or @end.  On a well-formed line that is the CR of
+ * its CRLF; SIP's grammar allows CTLs nowhere else in the start line and
+ * header fields (quoted-pair aside).  16 octets at a time where SSE2 is. */
+static inline const char *
+tc_lex_find_ctl (const char *p, const char *end)
+{
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8 (0x20);
+  const __m128i tab = _mm_set1_epi8 ('\t');
+  const __m128i del = _mm_set1_epi8 (0x7f);
+
+  while (end - p >= 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
+      __m128i printable = _mm_cmpeq_epi8 (_mm_max_epu8 (v, space), v);
+      __m128i ok = _mm_andnot_si128 (_mm_cmpeq_epi8 (v, del), _mm_or_si128 (printable, _mm_cmpeq_epi8 (v, tab)));
+      int mask = ~_mm_movemask_epi8 (ok) & 0xffff;
+
+      if (mask)
+        return p + __builtin_ctz (mask);
+      p += 16;
+    }
+#endif
+  for (; p < end; p++)
+    {
+      guchar c = *p;
+
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return p;
+    }
+  return end;
 }
 
 /* Skips LWS; returns TRUE if any was skipped. */

@@ -299,14 +299,13 @@ parse_typed_header (TcSipMessage *msg, TcSipHeaderId id, TcSipStr value, GError 
 static const char *
 parse_head (TcSipMessage *msg, const char *p, const char *end, const TcSipParserLimits *limits, GError **error)
 {
-  const char *nl = memchr (p, '\n', end - p);
+  const char *nl = tc_lex_find_ctl (p, end);
 
-  if (!nl)
+  if (nl == end || (*nl == '\r' && nl + 1 == end))
     return tc_sip_set_error (error, TC_SIP_ERROR_TRUNCATED, 400, "message ends inside the start line"), NULL;
-  if (nl == p || nl[-1] != '\r')
-    return parse_error (error, "start line not terminated by CRLF"), NULL;
-  if (memchr (p, '\r', nl - 1 - p) || memchr (p, '\0', nl - 1 - p))
+  if (*nl != '\r' || nl[1] != '\n')
     return parse_error (error, "control character in start line"), NULL;
+  nl++;
   if ((gsize) (nl - p) > limits->max_header_size)
     return tc_sip_set_error (error, TC_SIP_ERROR_LIMIT, 414, "start line longer than %" G_GSIZE_FORMAT " bytes",
                              limits->max_header_size),
@@ -343,13 +342,20 @@ parse_head (TcSipMessage *msg, const char *p, const char *end, const TcSipParser
       /* the field ends at a CRLF not followed by SP or HTAB */
       for (;;)
         {
-          nl = memchr (p, '\n', end - p);
-          if (!nl)
+          nl = tc_lex_find_ctl (p, end);
+          /* a CTL may follow a backslash: a quoted-pair (RFC 4475 §3.1.1.2);
+           * the value's own grammar decides whether one may stand there */
+          while (nl < end && nl > p && nl[-1] == '\\' && *nl != '\r' && *nl != '\n')
+            nl = tc_lex_find_ctl (nl + 1, end);
+          if (nl == end || (*nl == '\r' && nl + 1 == end))
             return tc_sip_set_error (error, TC_SIP_ERROR_TRUNCATED, 400, "message ends inside the %.*s header",
                                      (int) (name_end - line), line),
                    NULL;
-          if (nl == p || nl[-1] != '\r' || memchr (p, '\r', nl - 1 - p) || memchr (p, '\0', nl - 1 - p))
-            return parse_error (error, "%.*s: bare CR, LF or NUL in header", (int) (name_end - line), line), NULL;
+          if (*nl != '\r' || nl[1] != '\n')
+            return parse_error (error, "%.*s: control character, bare CR or bare LF in header",
+                                (int) (name_end - line), line),
+                   NULL;
+          nl++;
           p = nl + 1;
           if (p >= end || (*p != ' ' && *p != '\t'))
             break;

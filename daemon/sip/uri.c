@@ -98,7 +98,9 @@ hex_value (char c)
   return -1;
 }
 
-/* 1*( @cls / escaped ) (or 0* when @allow_empty); fails on a bad escape. */
+/* 1*( @cls / escaped ) (or 0* when @allow_empty); fails on a bad escape,
+ * and on an escaped NUL unless @cls allows the user part (RFC 4475 §3.1.1.4
+ * has one there; a NUL in a parameter or header name or value has no use). */
 static gboolean
 scan_escaped (const char **pp, const char *end, guint16 cls, gboolean allow_empty)
 {
@@ -109,6 +111,8 @@ scan_escaped (const char **pp, const char *end, guint16 cls, gboolean allow_empt
       if (*p == '%')
         {
           if (end - p < 3 || hex_value (p[1]) < 0 || hex_value (p[2]) < 0)
+            return FALSE;
+          if (p[1] == '0' && p[2] == '0' && !(cls & (TC_LEX_USER | TC_LEX_PASS)))
             return FALSE;
           p += 3;
         }
@@ -886,6 +890,34 @@ tel_number_equal (const char *a, const char *b)
     }
 }
 
+/* RFC 3966 §4: the same parameter names; a phone-context that is a global
+ * number compares as a number, any other value case-insensitively. */
+static gboolean
+tel_params_match (GArray *a, GArray *b)
+{
+  guint i, j;
+
+  for (i = 0; i < a->len; i++)
+    {
+      const UriPair *pa = &g_array_index (a, UriPair, i);
+      const UriPair *pb = NULL;
+
+      for (j = 0; j < b->len && !pb; j++)
+        if (pair_name_equal (pa, &g_array_index (b, UriPair, j)))
+          pb = &g_array_index (b, UriPair, j);
+      if (!pb)
+        return FALSE;
+      if (pa->value && pb->value && pa->value[0] == '+' && pb->value[0] == '+')
+        {
+          if (!tel_number_equal (pa->value, pb->value))
+            return FALSE;
+        }
+      else if (!pair_value_equal (pa, pb))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tc_sip_uri_equal (const TcSipUri *a, const TcSipUri *b)
 {
@@ -896,7 +928,7 @@ tc_sip_uri_equal (const TcSipUri *a, const TcSipUri *b)
 
   if (a->scheme == TC_SIP_URI_SCHEME_TEL)
     return tel_number_equal (a->user, b->user) && a->params->len == b->params->len &&
-           pairs_match (a->params, b->params, TRUE);
+           tel_params_match (a->params, b->params);
 
   /* userinfo is compared case-sensitively, everything else is not */
   if ((a->user == NULL) != (b->user == NULL) ||
