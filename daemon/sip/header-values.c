@@ -121,36 +121,40 @@ on_via_param (TcSipStr name, TcSipStr value, gpointer user_data, GError **error)
 }
 
 gboolean
-tc_sip_parse_via (TcSipStr value, TcSipVia *via, GError **error)
+tc_lex_via (TcSipLex *lex, TcSipVia *via, GError **error)
 {
-  TcSipLex lex;
   guint64 port;
   int type;
 
   memset (via, 0, sizeof *via);
   via->ttl = -1;
   via->rport = -1;
-  tc_lex_init (&lex, value);
-  tc_lex_skip_ws (&lex);
+  tc_lex_skip_ws (lex);
 
-  if (!tc_lex_token (&lex, &via->protocol_name) || !tc_lex_sep (&lex, '/') ||
-      !tc_lex_token (&lex, &via->protocol_version) || !tc_lex_sep (&lex, '/') ||
-      !tc_lex_token (&lex, &via->transport))
+  if (!tc_lex_token (lex, &via->protocol_name) || !tc_lex_sep (lex, '/') ||
+      !tc_lex_token (lex, &via->protocol_version) || !tc_lex_sep (lex, '/') || !tc_lex_token (lex, &via->transport))
     return parse_error (error, "Via: malformed sent-protocol"), FALSE;
 
-  if (!tc_lex_skip_ws (&lex))
+  if (!tc_lex_skip_ws (lex))
     return parse_error (error, "Via: missing space before sent-by"), FALSE;
-  if (!tc_lex_host (&lex, &via->host, &type))
+  if (!tc_lex_host (lex, &via->host, &type))
     return parse_error (error, "Via: malformed sent-by host"), FALSE;
-  if (tc_lex_sep (&lex, ':'))
+  if (tc_lex_sep (lex, ':'))
     {
-      if (!tc_lex_uint (&lex, 65535, &port))
+      if (!tc_lex_uint (lex, 65535, &port))
         return parse_error (error, "Via: bad port"), FALSE;
       via->port = port;
     }
-  if (!tc_lex_params (&lex, &via->params.raw, on_via_param, via, "Via", error))
-    return FALSE;
-  return expect_end (&lex, "Via", error);
+  return tc_lex_params (lex, &via->params.raw, on_via_param, via, "Via", error);
+}
+
+gboolean
+tc_sip_parse_via (TcSipStr value, TcSipVia *via, GError **error)
+{
+  TcSipLex lex;
+
+  tc_lex_init (&lex, value);
+  return tc_lex_via (&lex, via, error) && expect_end (&lex, "Via", error);
 }
 
 /* ---- name-addr ---------------------------------------------------------- */
@@ -170,7 +174,8 @@ on_name_addr_param (TcSipStr name, TcSipStr value, gpointer user_data, GError **
 }
 
 static gboolean
-lex_name_addr (TcSipLex *lex, TcSipNameAddr *addr, const char *what, GError **error)
+lex_name_addr_full (TcSipLex *lex, TcSipNameAddr *addr, const char *what, TcLexParamFunc each, gpointer data,
+                    GError **error)
 {
   const char *start;
 
@@ -235,7 +240,13 @@ lex_name_addr (TcSipLex *lex, TcSipNameAddr *addr, const char *what, GError **er
       lex->p = p;
     }
 
-  return tc_lex_params (lex, &addr->params.raw, on_name_addr_param, addr, what, error);
+  return tc_lex_params (lex, &addr->params.raw, each, data, what, error);
+}
+
+static gboolean
+lex_name_addr (TcSipLex *lex, TcSipNameAddr *addr, const char *what, GError **error)
+{
+  return lex_name_addr_full (lex, addr, what, on_name_addr_param, addr, error);
 }
 
 gboolean
@@ -248,21 +259,32 @@ tc_sip_parse_name_addr (TcSipStr value, TcSipNameAddr *addr, GError **error)
 }
 
 gboolean
+tc_lex_header_name_addr (TcSipLex *lex, TcSipHeaderId id, TcSipNameAddr *addr, GError **error)
+{
+  const char *what = tc_sip_header_id_to_name (id);
+  const char *start;
+
+  if (!what)
+    what = "name-addr";
+  tc_lex_skip_ws (lex);
+  start = lex->p;
+  if (!lex_name_addr (lex, addr, what, error))
+    return FALSE;
+  /* route-param = name-addr: the URI is always in angle brackets */
+  if ((id == TC_SIP_HEADER_ROUTE || id == TC_SIP_HEADER_RECORD_ROUTE) &&
+      (addr->uri.str == start || addr->uri.str[-1] != '<'))
+    return parse_error (error, "%s: the URI must be enclosed in <>", what), FALSE;
+  return TRUE;
+}
+
+gboolean
 tc_sip_parse_header_name_addr (TcSipHeaderId id, TcSipStr value, TcSipNameAddr *addr, GError **error)
 {
   const char *what = tc_sip_header_id_to_name (id);
   TcSipLex lex;
 
-  if (!what)
-    what = "name-addr";
   tc_lex_init (&lex, value);
-  if (!lex_name_addr (&lex, addr, what, error) || !expect_end (&lex, what, error))
-    return FALSE;
-  /* route-param = name-addr: the URI is always in angle brackets */
-  if ((id == TC_SIP_HEADER_ROUTE || id == TC_SIP_HEADER_RECORD_ROUTE) &&
-      (addr->uri.str == value.str || addr->uri.str[-1] != '<'))
-    return parse_error (error, "%s: the URI must be enclosed in <>", what), FALSE;
-  return TRUE;
+  return tc_lex_header_name_addr (&lex, id, addr, error) && expect_end (&lex, what ? what : "name-addr", error);
 }
 
 /* ---- Contact ------------------------------------------------------------ */
@@ -331,35 +353,30 @@ on_contact_param (TcSipStr name, TcSipStr value, gpointer user_data, GError **er
 }
 
 gboolean
-tc_sip_parse_contact (TcSipStr value, TcSipContact *contact, GError **error)
+tc_lex_contact (TcSipLex *lex, TcSipContact *contact, GError **error)
 {
-  TcSipParamsIter iter;
-  TcSipStr name, v;
-  TcSipLex lex;
-
   memset (contact, 0, sizeof *contact);
   contact->q = -1;
   contact->expires = -1;
   contact->reg_id = -1;
 
-  tc_lex_init (&lex, value);
-  tc_lex_skip_ws (&lex);
-  if (tc_lex_peek (&lex) == '*')
+  tc_lex_skip_ws (lex);
+  if (tc_lex_peek (lex) == '*')
     {
-      lex.p++;
+      lex->p++;
       contact->star = TRUE;
-      return expect_end (&lex, "Contact", error);
+      return TRUE;
     }
+  return lex_name_addr_full (lex, &contact->addr, "Contact", on_contact_param, contact, error);
+}
 
-  if (!lex_name_addr (&lex, &contact->addr, "Contact", error) || !expect_end (&lex, "Contact", error))
-    return FALSE;
+gboolean
+tc_sip_parse_contact (TcSipStr value, TcSipContact *contact, GError **error)
+{
+  TcSipLex lex;
 
-  /* The name-addr pass validated the parameters; read the typed ones. */
-  tc_sip_params_iter_init (&iter, &contact->addr.params);
-  while (tc_sip_params_iter_next (&iter, &name, &v))
-    if (!on_contact_param (name, v, contact, error))
-      return FALSE;
-  return TRUE;
+  tc_lex_init (&lex, value);
+  return tc_lex_contact (&lex, contact, error) && expect_end (&lex, "Contact", error);
 }
 
 /* ---- CSeq, Content-Type ------------------------------------------------- */

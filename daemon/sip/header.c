@@ -167,72 +167,73 @@ tc_lex_is_ipv6 (const char *s, gsize len)
   return inet_pton (AF_INET6, buf, &addr) == 1;
 }
 
-/* hostname = *( domainlabel "." ) toplabel [ "." ]
+/* host = hostname / IPv4address / IPv6reference, in one pass:
+ * hostname = *( domainlabel "." ) toplabel [ "." ]
  * domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
  * toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum */
-static gboolean
-is_hostname (const char *s, gsize len)
-{
-  const char *p = s, *end = s + len;
-  const char *label = s;
-
-  if (len == 0)
-    return FALSE;
-  if (end[-1] == '.')
-    end--;
-  if (end == s)
-    return FALSE;
-
-  for (p = s; p <= end; p++)
-    {
-      if (p == end || *p == '.')
-        {
-          gsize n = p - label;
-
-          if (n == 0 || label[0] == '-' || label[n - 1] == '-')
-            return FALSE;
-          if (p == end && !tc_lex_is (label[0], TC_LEX_ALPHA))
-            return FALSE;
-          label = p + 1;
-        }
-      else if (!tc_lex_is (*p, TC_LEX_ALNUM) && *p != '-')
-        return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 tc_lex_host (TcSipLex *lex, TcSipStr *host, int *type)
 {
-  const char *start = lex->p;
+  const char *start = lex->p, *p = lex->p, *end = lex->end;
+  const char *label = p, *top = p;
+  gboolean numeric = TRUE;
 
-  if (lex->p < lex->end && *lex->p == '[')
+  if (p < end && *p == '[')
     {
-      const char *close = memchr (lex->p, ']', lex->end - lex->p);
+      const char *close = memchr (p, ']', end - p);
 
-      if (!close || !tc_lex_is_ipv6 (lex->p + 1, close - lex->p - 1))
+      if (!close || !tc_lex_is_ipv6 (p + 1, close - p - 1))
         return FALSE;
-      *host = tc_sip_str (lex->p + 1, close - lex->p - 1);
+      *host = tc_sip_str (p + 1, close - p - 1);
       *type = 3;
       lex->p = close + 1;
       return TRUE;
     }
 
-  while (lex->p < lex->end && (tc_lex_is (*lex->p, TC_LEX_ALNUM) || *lex->p == '-' || *lex->p == '.'))
-    lex->p++;
-  if (lex->p == start)
+  for (; p < end; p++)
+    {
+      guchar c = *p;
+
+      if (tc_lex_is (c, TC_LEX_DIGIT))
+        continue;
+      if (tc_lex_is (c, TC_LEX_ALPHA))
+        numeric = FALSE;
+      else if (c == '-')
+        {
+          if (p == label)
+            return FALSE;
+          numeric = FALSE;
+        }
+      else if (c == '.')
+        {
+          if (p == label || p[-1] == '-')
+            return FALSE;
+          top = label;
+          label = p + 1;
+        }
+      else
+        break;
+    }
+  if (p == start)
     return FALSE;
 
-  *host = tc_sip_str (start, lex->p - start);
-  if (tc_lex_is (start[0], TC_LEX_DIGIT) && tc_lex_is_ipv4 (start, lex->p - start))
-    *type = 2;
-  else if (is_hostname (start, lex->p - start))
-    *type = 1;
+  *host = tc_sip_str (start, p - start);
+  if (numeric)
+    {
+      if (!tc_lex_is_ipv4 (start, p - start))
+        return FALSE;
+      *type = 2;
+    }
   else
     {
-      lex->p = start;
-      return FALSE;
+      /* the last label (before an optional final dot) is the toplabel */
+      if (label == p)
+        label = top;
+      if (label == p || p[-1] == '-' || (p[-1] == '.' && p[-2] == '-') || !tc_lex_is (*label, TC_LEX_ALPHA))
+        return FALSE;
+      *type = 1;
     }
+  lex->p = p;
   return TRUE;
 }
 
@@ -510,6 +511,29 @@ compact_id (char c)
     }
 }
 
+/* @name is a token; @lower a known header name in lower case, made of
+ * letters and "-" only.  Setting bit 0x20 lowers letters and leaves "-"
+ * alone, and no other token character turns into a letter or "-" by it, so
+ * 8 octets compare at a time. */
+static inline gboolean
+token_equal_lower (const char *name, const char *lower, gsize len)
+{
+  const guint64 mask = G_GUINT64_CONSTANT (0x2020202020202020);
+  guint64 a, b;
+
+  for (; len >= 8; len -= 8, name += 8, lower += 8)
+    {
+      memcpy (&a, name, 8);
+      memcpy (&b, lower, 8);
+      if ((a | mask) != b)
+        return FALSE;
+    }
+  for (; len > 0; len--, name++, lower++)
+    if ((*name | 0x20) != *lower)
+      return FALSE;
+  return TRUE;
+}
+
 /* Buckets by length and lower-cased first letter keep the comparisons to
  * one or two per header on the hot path. */
 TcSipHeaderId
@@ -517,6 +541,7 @@ tc_sip_header_id_from_name (const char *name, gsize len)
 {
   static guint8 first_of_len[32][26];
   static guint8 name_len[TC_SIP_HEADER_N_IDS];
+  static char lower_names[TC_SIP_HEADER_N_IDS][24];
   static gsize initialized = 0;
   guint i;
   int c;
@@ -537,6 +562,9 @@ tc_sip_header_id_from_name (const char *name, gsize len)
           int f = g_ascii_tolower (header_info[i].name[0]) - 'a';
 
           name_len[i] = n;
+          g_assert (n < sizeof lower_names[i]);
+          for (gsize k = 0; k < n; k++)
+            lower_names[i][k] = g_ascii_tolower (header_info[i].name[k]);
           /* chain: the table holds the lowest id; equal buckets are scanned */
           first_of_len[n][f] = i;
         }
@@ -555,7 +583,7 @@ tc_sip_header_id_from_name (const char *name, gsize len)
 
       if (tc_sip_ascii_lower[(guchar) n[0]] - 'a' != c)
         break;
-      if (name_len[i] == len && tc_sip_mem_equal_ci (n, name, len))
+      if (name_len[i] == len && token_equal_lower (name, lower_names[i], len))
         return i;
     }
   return TC_SIP_HEADER_OTHER;

@@ -189,4 +189,11 @@ G_BEGIN_DECLS
  * (RFC 3261 §19.1.1). */
 gboolean tc_lex_uri (const char *s, gsize len, gboolean request_uri, const char *what, GError **error);
 
+/* One element of a list header at the lexer's position (header-values.c);
+ * they stop before a "," or the end, which the caller checks. */
+#include "sip/header.h"
+gboolean tc_lex_via (TcSipLex *lex, TcSipVia *via, GError **error);
+gboolean tc_lex_contact (TcSipLex *lex, TcSipContact *contact, GError **error);
+gboolean tc_lex_header_name_addr (TcSipLex *lex, TcSipHeaderId id, TcSipNameAddr *addr, GError **error);
+
 G_END_DECLS

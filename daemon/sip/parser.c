@@ -152,56 +152,82 @@ duplicate (const char *name, GError **error)
   return FALSE;
 }
 
+/* Before a list element: it must not be empty. */
+static gboolean
+list_element_start (TcSipLex *lex, const char *what, GError **error)
+{
+  tc_lex_skip_ws (lex);
+  if (tc_lex_eof (lex) || *lex->p == ',')
+    return parse_error (error, "%s: empty list element", what), FALSE;
+  return TRUE;
+}
+
+/* After a list element: 1 if a comma follows, 0 at the end, -1 (error set)
+ * on anything else. */
+static int
+list_continue (TcSipLex *lex, const char *what, GError **error)
+{
+  tc_lex_skip_ws (lex);
+  if (tc_lex_eof (lex))
+    return 0;
+  if (*lex->p == ',')
+    {
+      lex->p++;
+      return 1;
+    }
+  parse_error (error, "%s: unexpected \"%c\"", what, *lex->p);
+  return -1;
+}
+
 static gboolean
 parse_typed_header (TcSipMessage *msg, TcSipHeaderId id, TcSipStr value, GError **error)
 {
-  TcSipListIter iter;
-  TcSipStr element;
+  TcSipLex lex;
   guint32 n;
+  int more;
 
   switch (id)
     {
     case TC_SIP_HEADER_VIA:
-      tc_sip_list_iter_init (&iter, value);
-      while (tc_sip_list_iter_next (&iter, &element))
+      tc_lex_init (&lex, value);
+      do
         {
-          if (element.len == 0)
-            return parse_error (error, "Via: empty list element"), FALSE;
-          if (!tc_sip_parse_via (element, tc_msg_list_push (&msg->vias), error))
+          if (!list_element_start (&lex, "Via", error) || !tc_lex_via (&lex, tc_msg_list_push (&msg->vias), error))
             return FALSE;
         }
-      return TRUE;
+      while ((more = list_continue (&lex, "Via", error)) > 0);
+      return more == 0;
 
     case TC_SIP_HEADER_CONTACT:
-      tc_sip_list_iter_init (&iter, value);
-      while (tc_sip_list_iter_next (&iter, &element))
+      tc_lex_init (&lex, value);
+      do
         {
-          TcSipContact *contact;
+          TcSipContact *contact = tc_msg_list_push (&msg->contacts);
 
-          if (element.len == 0)
-            return parse_error (error, "Contact: empty list element"), FALSE;
-          contact = tc_msg_list_push (&msg->contacts);
-          if (!tc_sip_parse_contact (element, contact, error))
+          if (!list_element_start (&lex, "Contact", error) || !tc_lex_contact (&lex, contact, error))
             return FALSE;
-          if (contact->star && (msg->contacts.len > 1 || iter.pos <= iter.end))
+          if (contact->star && msg->contacts.len > 1)
             return parse_error (error, "Contact: \"*\" must be the only value"), FALSE;
         }
-      return TRUE;
+      while ((more = list_continue (&lex, "Contact", error)) > 0);
+      if (more == 0 && msg->contacts.items[0].star && msg->contacts.len > 1)
+        return parse_error (error, "Contact: \"*\" must be the only value"), FALSE;
+      return more == 0;
 
     case TC_SIP_HEADER_ROUTE:
     case TC_SIP_HEADER_RECORD_ROUTE:
-      tc_sip_list_iter_init (&iter, value);
-      while (tc_sip_list_iter_next (&iter, &element))
+      tc_lex_init (&lex, value);
+      do
         {
           TcSipNameAddr *addr = id == TC_SIP_HEADER_ROUTE ? tc_msg_list_push (&msg->routes)
                                                           : tc_msg_list_push (&msg->record_routes);
 
-          if (element.len == 0)
-            return parse_error (error, "%s: empty list element", tc_sip_header_id_to_name (id)), FALSE;
-          if (!tc_sip_parse_header_name_addr (id, element, addr, error))
+          if (!list_element_start (&lex, tc_sip_header_id_to_name (id), error) ||
+              !tc_lex_header_name_addr (&lex, id, addr, error))
             return FALSE;
         }
-      return TRUE;
+      while ((more = list_continue (&lex, tc_sip_header_id_to_name (id), error)) > 0);
+      return more == 0;
 
     case TC_SIP_HEADER_FROM:
     case TC_SIP_HEADER_TO:
