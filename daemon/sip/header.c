@@ -190,6 +190,41 @@ tc_lex_host (TcSipLex *lex, TcSipStr *host, int *type)
       return TRUE;
     }
 
+  /* dotted digits first: an IPv4 address is checked as it is read */
+  {
+    guint octet = 0, digits = 0, dots = 0;
+
+    for (; p < end; p++)
+      {
+        guchar c = *p;
+
+        if (c >= '0' && c <= '9')
+          {
+            octet = octet * 10 + (c - '0');
+            if (++digits > 3 || octet > 255)
+              numeric = FALSE;
+          }
+        else if (c == '.' && digits > 0)
+          {
+            dots++;
+            octet = digits = 0;
+            top = label;
+            label = p + 1;
+          }
+        else
+          break;
+      }
+    if (numeric && dots == 3 && digits > 0 &&
+        (p == end || (!tc_lex_is (*p, TC_LEX_ALPHA) && *p != '-' && *p != '.')))
+      {
+        *host = tc_sip_str (start, p - start);
+        *type = 2;
+        lex->p = p;
+        return TRUE;
+      }
+    numeric = numeric && (p == end || (!tc_lex_is (*p, TC_LEX_ALPHA) && *p != '-' && *p != '.'));
+  }
+
   for (; p < end; p++)
     {
       guchar c = *p;
