@@ -4,4 +4,6 @@
  */
 #include "core/core-error.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (tc-core-error-quark, tc_core_error)
+/* clang-format on */

@@ -4,4 +4,6 @@
  */
 #include "media/media-error.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (tc-media-error-quark, tc_media_error)
+/* clang-format on */

@@ -62,6 +62,7 @@ tc_sip_message_builder_new_request (const char *method, const char *request_uri)
 static const char *
 default_reason (guint status)
 {
+  /* clang-format off */
   switch (status)
     {
     case 100: return "Trying";
@@ -121,6 +122,7 @@ default_reason (guint status)
     case 606: return "Not Acceptable";
     default: return "";
     }
+  /* clang-format on */
 }
 
 TcSipMessageBuilder *

@@ -32,8 +32,8 @@ void tc_sip_message_builder_free (TcSipMessageBuilder *builder);
 
 /* Appends a header. */
 void tc_sip_message_builder_add_header (TcSipMessageBuilder *builder, const char *name, const char *value);
-void tc_sip_message_builder_add_header_printf (TcSipMessageBuilder *builder, const char *name,
-                                               const char *format, ...) G_GNUC_PRINTF (3, 4);
+void tc_sip_message_builder_add_header_printf (TcSipMessageBuilder *builder, const char *name, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
 /* Inserts a header before the first header of the same id (or name), or
  * appends it when there is none: how a new topmost Via is added. */
 void tc_sip_message_builder_prepend_header (TcSipMessageBuilder *builder, const char *name, const char *value);
@@ -42,8 +42,8 @@ guint tc_sip_message_builder_remove_headers (TcSipMessageBuilder *builder, const
 /* Replaces every header called @name by one with @value. */
 void tc_sip_message_builder_set_header (TcSipMessageBuilder *builder, const char *name, const char *value);
 /* Sets the body and its Content-Type (@content_type NULL: no Content-Type). */
-void tc_sip_message_builder_set_body (TcSipMessageBuilder *builder, const char *content_type,
-                                      const void *body, gsize len);
+void tc_sip_message_builder_set_body (TcSipMessageBuilder *builder, const char *content_type, const void *body,
+                                      gsize len);
 
 /* Serializes, parses and returns the message; frees @builder in all cases.
  * Fails with TC_SIP_ERROR_INVALID_ARGUMENT naming the bad header when a

@@ -901,8 +901,7 @@ tc_sip_header_validate (TcSipHeaderId id, TcSipStr value, GError **error)
     case TC_SIP_HEADER_REQUIRE:
     case TC_SIP_HEADER_SUPPORTED:
     case TC_SIP_HEADER_UNSUPPORTED:
-      return validate_list (value, tc_sip_header_id_to_name (id), id == TC_SIP_HEADER_SUPPORTED, element_token,
-                            error);
+      return validate_list (value, tc_sip_header_id_to_name (id), id == TC_SIP_HEADER_SUPPORTED, element_token, error);
     case TC_SIP_HEADER_AUTHORIZATION:
     case TC_SIP_HEADER_PROXY_AUTHORIZATION:
     case TC_SIP_HEADER_WWW_AUTHENTICATE:

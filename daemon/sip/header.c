@@ -66,11 +66,10 @@ const guint16 tc_sip_lex_table[256] = {
 #define L4(c) c, c + 1, c + 2, c + 3
 #define L16(c) L4 (c), L4 (c + 4), L4 (c + 8), L4 (c + 12)
 const guchar tc_sip_ascii_lower[256] = {
-  L16 (0x00), L16 (0x10), L16 (0x20), L16 (0x30),
-  0x40, L4 (0x61), L4 (0x65), L4 (0x69), L4 (0x6d), L4 (0x71), L4 (0x75), 0x79, 0x7a,
-  0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
-  L16 (0x60), L16 (0x70), L16 (0x80), L16 (0x90), L16 (0xa0), L16 (0xb0),
-  L16 (0xc0), L16 (0xd0), L16 (0xe0), L16 (0xf0),
+  L16 (0x00), L16 (0x10), L16 (0x20), L16 (0x30), 0x40,       L4 (0x61),  L4 (0x65),
+  L4 (0x69),  L4 (0x6d),  L4 (0x71),  L4 (0x75),  0x79,       0x7a,       0x5b,
+  0x5c,       0x5d,       0x5e,       0x5f,       L16 (0x60), L16 (0x70), L16 (0x80),
+  L16 (0x90), L16 (0xa0), L16 (0xb0), L16 (0xc0), L16 (0xd0), L16 (0xe0), L16 (0xf0),
 };
 #undef L4
 #undef L16
@@ -214,8 +213,7 @@ tc_lex_host (TcSipLex *lex, TcSipStr *host, int *type)
         else
           break;
       }
-    if (numeric && dots == 3 && digits > 0 &&
-        (p == end || (!tc_lex_is (*p, TC_LEX_ALPHA) && *p != '-' && *p != '.')))
+    if (numeric && dots == 3 && digits > 0 && (p == end || (!tc_lex_is (*p, TC_LEX_ALPHA) && *p != '-' && *p != '.')))
       {
         *host = tc_sip_str (start, p - start);
         *type = 2;
@@ -328,8 +326,7 @@ tc_lex_gen_value (TcSipLex *lex, TcSipStr *out)
 }
 
 gboolean
-tc_lex_params (TcSipLex *lex, TcSipStr *raw, TcLexParamFunc each, gpointer user_data, const char *what,
-               GError **error)
+tc_lex_params (TcSipLex *lex, TcSipStr *raw, TcLexParamFunc each, gpointer user_data, const char *what, GError **error)
 {
   const char *start = lex->p;
   const char *last = lex->p;
@@ -525,6 +522,7 @@ static const struct {
 static TcSipHeaderId
 compact_id (char c)
 {
+  /* clang-format off */
   switch (c | 0x20)
     {
     case 'i': return TC_SIP_HEADER_CALL_ID;
@@ -544,6 +542,7 @@ compact_id (char c)
     case 'x': return TC_SIP_HEADER_SESSION_EXPIRES;
     default: return TC_SIP_HEADER_OTHER;
     }
+  /* clang-format on */
 }
 
 /* @name is a token; @lower a known header name in lower case, made of

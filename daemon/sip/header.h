@@ -103,14 +103,14 @@ gboolean tc_sip_params_get (const TcSipParams *params, const char *name, TcSipSt
 typedef struct {
   TcSipStr protocol_name;    /* "SIP" */
   TcSipStr protocol_version; /* "2.0" */
-  TcSipStr transport; /* "UDP", "TCP", "TLS", "SCTP", "WS", … as written */
-  TcSipStr host;      /* IPv6 without brackets */
-  guint16 port;       /* 0 when absent */
+  TcSipStr transport;        /* "UDP", "TCP", "TLS", "SCTP", "WS", … as written */
+  TcSipStr host;             /* IPv6 without brackets */
+  guint16 port;              /* 0 when absent */
   TcSipStr branch;
   TcSipStr received;
   TcSipStr maddr;
-  gint ttl;           /* -1 when absent */
-  gint rport;         /* -1 absent, 0 present without value, else the value */
+  gint ttl;   /* -1 when absent */
+  gint rport; /* -1 absent, 0 present without value, else the value */
   TcSipParams params;
 } TcSipVia;
 
@@ -125,12 +125,12 @@ typedef struct {
 
 /* Contact value (RFC 3261 §20.10, RFC 5626, RFC 5627). */
 typedef struct {
-  gboolean star;         /* "Contact: *" */
+  gboolean star; /* "Contact: *" */
   TcSipNameAddr addr;
-  gint q;                /* q-value x 1000, -1 when absent */
-  gint64 expires;        /* -1 when absent */
-  TcSipStr instance;     /* +sip.instance, with its quotes and <> */
-  gint64 reg_id;         /* -1 when absent */
+  gint q;            /* q-value x 1000, -1 when absent */
+  gint64 expires;    /* -1 when absent */
+  TcSipStr instance; /* +sip.instance, with its quotes and <> */
+  gint64 reg_id;     /* -1 when absent */
   TcSipStr pub_gruu;
   TcSipStr temp_gruu;
 } TcSipContact;
@@ -149,8 +149,8 @@ typedef struct {
 /* WWW-/Proxy-Authenticate and Authorization/Proxy-Authorization
  * (RFC 3261 §20.7, §20.44; RFC 7616, RFC 8760). */
 typedef struct {
-  TcSipStr scheme;   /* "Digest" */
-  TcSipStr params;   /* raw comma-separated auth-params; use tc_sip_auth_get_param() */
+  TcSipStr scheme; /* "Digest" */
+  TcSipStr params; /* raw comma-separated auth-params; use tc_sip_auth_get_param() */
 } TcSipAuth;
 
 /* Looks up an auth-param; a quoted-string value is returned without its
@@ -158,15 +158,15 @@ typedef struct {
 gboolean tc_sip_auth_get_param (const TcSipAuth *auth, const char *name, TcSipStr *value);
 
 typedef struct {
-  TcSipStr package;  /* event-type, e.g. "presence" or "dialog" */
+  TcSipStr package; /* event-type, e.g. "presence" or "dialog" */
   TcSipStr id;
   TcSipParams params;
 } TcSipEvent;
 
 typedef struct {
-  TcSipStr state;    /* "active", "pending", "terminated" or an extension */
+  TcSipStr state; /* "active", "pending", "terminated" or an extension */
   TcSipStr reason;
-  gint64 expires;    /* -1 when absent */
+  gint64 expires; /* -1 when absent */
   gint64 retry_after;
   TcSipParams params;
 } TcSipSubscriptionState;
@@ -174,7 +174,7 @@ typedef struct {
 typedef struct {
   guint32 seconds;
   TcSipStr comment;
-  gint64 duration;   /* -1 when absent */
+  gint64 duration; /* -1 when absent */
   TcSipParams params;
 } TcSipRetryAfter;
 

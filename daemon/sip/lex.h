@@ -19,18 +19,18 @@
 G_BEGIN_DECLS
 
 enum {
-  TC_LEX_ALNUM = 1 << 0,  /* ALPHA / DIGIT */
-  TC_LEX_MARK = 1 << 1,   /* - _ . ! ~ * ' ( ) */
-  TC_LEX_TOKEN = 1 << 2,  /* token = alphanum / - . ! % * _ + ` ' ~ */
-  TC_LEX_USER = 1 << 3,   /* user-unreserved = & = + $ , ; ? / */
-  TC_LEX_PASS = 1 << 4,   /* password extras = & = + $ , */
-  TC_LEX_PARAM = 1 << 5,  /* param-unreserved = [ ] / : & + $ */
-  TC_LEX_HNV = 1 << 6,    /* hnv-unreserved = [ ] / ? : + $ */
-  TC_LEX_WORD = 1 << 7,   /* word = token chars / ( ) < > : \ " / [ ] ? { } */
-  TC_LEX_WS = 1 << 8,     /* SP HTAB CR LF */
-  TC_LEX_HEX = 1 << 9,    /* HEXDIG */
-  TC_LEX_DIGIT = 1 << 10, /* DIGIT */
-  TC_LEX_ALPHA = 1 << 11, /* ALPHA */
+  TC_LEX_ALNUM = 1 << 0,     /* ALPHA / DIGIT */
+  TC_LEX_MARK = 1 << 1,      /* - _ . ! ~ * ' ( ) */
+  TC_LEX_TOKEN = 1 << 2,     /* token = alphanum / - . ! % * _ + ` ' ~ */
+  TC_LEX_USER = 1 << 3,      /* user-unreserved = & = + $ , ; ? / */
+  TC_LEX_PASS = 1 << 4,      /* password extras = & = + $ , */
+  TC_LEX_PARAM = 1 << 5,     /* param-unreserved = [ ] / : & + $ */
+  TC_LEX_HNV = 1 << 6,       /* hnv-unreserved = [ ] / ? : + $ */
+  TC_LEX_WORD = 1 << 7,      /* word = token chars / ( ) < > : \ " / [ ] ? { } */
+  TC_LEX_WS = 1 << 8,        /* SP HTAB CR LF */
+  TC_LEX_HEX = 1 << 9,       /* HEXDIG */
+  TC_LEX_DIGIT = 1 << 10,    /* DIGIT */
+  TC_LEX_ALPHA = 1 << 11,    /* ALPHA */
   TC_LEX_RESERVED = 1 << 12, /* reserved = ; / ? : @ & = + $ , */
   TC_LEX_SCHEME = 1 << 13,   /* scheme chars after the first: ALPHA DIGIT + - . */
   TC_LEX_URIC = 1 << 14,     /* uric = reserved / unreserved / escaped ("%") */
@@ -165,8 +165,8 @@ gboolean tc_lex_gen_value (TcSipLex *lex, TcSipStr *out);
  * @each for every parameter (may be NULL).  Stops before anything that is
  * not SEMI; fails on an empty or malformed parameter. */
 typedef gboolean (*TcLexParamFunc) (TcSipStr name, TcSipStr value, gpointer user_data, GError **error);
-gboolean tc_lex_params (TcSipLex *lex, TcSipStr *raw, TcLexParamFunc each, gpointer user_data,
-                        const char *what, GError **error);
+gboolean tc_lex_params (TcSipLex *lex, TcSipStr *raw, TcLexParamFunc each, gpointer user_data, const char *what,
+                        GError **error);
 
 /* 1*DIGIT no larger than @max. */
 gboolean tc_lex_uint (TcSipLex *lex, guint64 max, guint64 *out);

@@ -63,23 +63,27 @@ struct _TcSipMessage {
 
 /* Returns a pointer to a new last element (uninitialized). */
 #define tc_msg_list_push(list) \
-  ((list)->len < (list)->cap || tc_msg_list_grow ((void **) &(list)->items, &(list)->cap, \
-                                                  (list)->inline_items, sizeof (list)->inline_items[0]) \
+  ((list)->len < (list)->cap || \
+       tc_msg_list_grow ((void **) &(list)->items, &(list)->cap, (list)->inline_items, sizeof (list)->inline_items[0]) \
      ? &(list)->items[(list)->len++] \
      : NULL)
 
 #define tc_msg_list_init(list) \
-  G_STMT_START { \
+  G_STMT_START \
+  { \
     (list)->items = (list)->inline_items; \
     (list)->len = 0; \
     (list)->cap = G_N_ELEMENTS ((list)->inline_items); \
-  } G_STMT_END
+  } \
+  G_STMT_END
 
 #define tc_msg_list_clear(list) \
-  G_STMT_START { \
+  G_STMT_START \
+  { \
     if ((list)->items != (list)->inline_items) \
       g_free ((list)->items); \
-  } G_STMT_END
+  } \
+  G_STMT_END
 
 gboolean tc_msg_list_grow (void **items, guint *cap, void *inline_items, gsize item_size);
 

@@ -13,20 +13,13 @@
 G_DEFINE_BOXED_TYPE (TcSipMessage, tc_sip_message, tc_sip_message_ref, tc_sip_message_unref)
 
 static const char *const method_names[] = {
-  [TC_SIP_METHOD_OTHER] = NULL,
-  [TC_SIP_METHOD_ACK] = "ACK",
-  [TC_SIP_METHOD_BYE] = "BYE",
-  [TC_SIP_METHOD_CANCEL] = "CANCEL",
-  [TC_SIP_METHOD_INFO] = "INFO",
-  [TC_SIP_METHOD_INVITE] = "INVITE",
-  [TC_SIP_METHOD_MESSAGE] = "MESSAGE",
-  [TC_SIP_METHOD_NOTIFY] = "NOTIFY",
-  [TC_SIP_METHOD_OPTIONS] = "OPTIONS",
-  [TC_SIP_METHOD_PRACK] = "PRACK",
-  [TC_SIP_METHOD_PUBLISH] = "PUBLISH",
-  [TC_SIP_METHOD_REFER] = "REFER",
-  [TC_SIP_METHOD_REGISTER] = "REGISTER",
-  [TC_SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE",
+  [TC_SIP_METHOD_OTHER] = NULL,          [TC_SIP_METHOD_ACK] = "ACK",
+  [TC_SIP_METHOD_BYE] = "BYE",           [TC_SIP_METHOD_CANCEL] = "CANCEL",
+  [TC_SIP_METHOD_INFO] = "INFO",         [TC_SIP_METHOD_INVITE] = "INVITE",
+  [TC_SIP_METHOD_MESSAGE] = "MESSAGE",   [TC_SIP_METHOD_NOTIFY] = "NOTIFY",
+  [TC_SIP_METHOD_OPTIONS] = "OPTIONS",   [TC_SIP_METHOD_PRACK] = "PRACK",
+  [TC_SIP_METHOD_PUBLISH] = "PUBLISH",   [TC_SIP_METHOD_REFER] = "REFER",
+  [TC_SIP_METHOD_REGISTER] = "REGISTER", [TC_SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE",
   [TC_SIP_METHOD_UPDATE] = "UPDATE",
 };
 
@@ -384,8 +377,7 @@ tc_sip_message_get_session_expires (const TcSipMessage *msg, TcSipSessionExpires
 {
   TcSipStr value;
 
-  return find_value (msg, TC_SIP_HEADER_SESSION_EXPIRES, 0, &value) &&
-         tc_sip_parse_session_expires (value, out, NULL);
+  return find_value (msg, TC_SIP_HEADER_SESSION_EXPIRES, 0, &value) && tc_sip_parse_session_expires (value, out, NULL);
 }
 
 gboolean
@@ -401,8 +393,8 @@ tc_sip_message_get_name_addr (const TcSipMessage *msg, TcSipHeaderId id, TcSipNa
 {
   TcSipStr value;
 
-  g_return_val_if_fail (id == TC_SIP_HEADER_REFER_TO || id == TC_SIP_HEADER_REFERRED_BY ||
-                          id == TC_SIP_HEADER_FROM || id == TC_SIP_HEADER_TO,
+  g_return_val_if_fail (id == TC_SIP_HEADER_REFER_TO || id == TC_SIP_HEADER_REFERRED_BY || id == TC_SIP_HEADER_FROM ||
+                          id == TC_SIP_HEADER_TO,
                         FALSE);
   return find_value (msg, id, 0, &value) && tc_sip_parse_name_addr (value, out, NULL);
 }

@@ -219,8 +219,8 @@ parse_typed_header (TcSipMessage *msg, TcSipHeaderId id, TcSipStr value, GError 
       tc_lex_init (&lex, value);
       do
         {
-          TcSipNameAddr *addr = id == TC_SIP_HEADER_ROUTE ? tc_msg_list_push (&msg->routes)
-                                                          : tc_msg_list_push (&msg->record_routes);
+          TcSipNameAddr *addr =
+            id == TC_SIP_HEADER_ROUTE ? tc_msg_list_push (&msg->routes) : tc_msg_list_push (&msg->record_routes);
 
           if (!list_element_start (&lex, tc_sip_header_id_to_name (id), error) ||
               !tc_lex_header_name_addr (&lex, id, addr, error))
@@ -349,8 +349,7 @@ parse_head (TcSipMessage *msg, const char *p, const char *end, const TcSipParser
       if (end - p >= 2 && p[0] == '\r' && p[1] == '\n')
         return p + 2;
       if (p >= end || (end - p == 1 && *p == '\r'))
-        return tc_sip_set_error (error, TC_SIP_ERROR_TRUNCATED, 400, "message ends inside the header section"),
-               NULL;
+        return tc_sip_set_error (error, TC_SIP_ERROR_TRUNCATED, 400, "message ends inside the header section"), NULL;
       if (*p == ' ' || *p == '\t')
         return parse_error (error, "header line starts with whitespace"), NULL;
 
@@ -361,8 +360,7 @@ parse_head (TcSipMessage *msg, const char *p, const char *end, const TcSipParser
       while (p < end && (*p == ' ' || *p == '\t'))
         p++;
       if (name_end == line || p >= end || *p != ':')
-        return parse_error (error, "malformed header line \"%.*s\"", (int) line_length (line, end), line),
-               NULL;
+        return parse_error (error, "malformed header line \"%.*s\"", (int) line_length (line, end), line), NULL;
       value = ++p;
 
       /* the field ends at a CRLF not followed by SP or HTAB */
@@ -378,8 +376,8 @@ parse_head (TcSipMessage *msg, const char *p, const char *end, const TcSipParser
                                      (int) (name_end - line), line),
                    NULL;
           if (*nl != '\r' || nl[1] != '\n')
-            return parse_error (error, "%.*s: control character, bare CR or bare LF in header",
-                                (int) (name_end - line), line),
+            return parse_error (error, "%.*s: control character, bare CR or bare LF in header", (int) (name_end - line),
+                                line),
                    NULL;
           nl++;
           p = nl + 1;
@@ -534,9 +532,9 @@ tc_sip_message_parse (const void *data, gsize len, const TcSipParserLimits *limi
 struct _TcSipStreamParser {
   TcSipParserLimits limits;
   GByteArray *buf;
-  gsize start;     /* first unconsumed byte */
-  gsize need;      /* do not try again before this many bytes are buffered */
-  guint crlf_run;  /* CRLFs seen in a row between messages */
+  gsize start;    /* first unconsumed byte */
+  gsize need;     /* do not try again before this many bytes are buffered */
+  guint crlf_run; /* CRLFs seen in a row between messages */
   guint pings;
   GError *failure; /* set once the stream is broken */
 };
@@ -680,8 +678,8 @@ tc_sip_stream_parser_next (TcSipStreamParser *parser, GError **error)
     {
       if ((gsize) (end - p) > parser->limits.max_message_size)
         {
-          tc_sip_set_error (&local, TC_SIP_ERROR_TOO_LARGE, 513,
-                            "header section larger than %" G_GSIZE_FORMAT " bytes", parser->limits.max_message_size);
+          tc_sip_set_error (&local, TC_SIP_ERROR_TOO_LARGE, 513, "header section larger than %" G_GSIZE_FORMAT " bytes",
+                            parser->limits.max_message_size);
           return stream_fail (parser, local, error);
         }
       return NULL;

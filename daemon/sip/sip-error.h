@@ -38,8 +38,7 @@ typedef enum {
 #define TC_SIP_ERROR (tc_sip_error_quark ())
 GQuark tc_sip_error_quark (void);
 
-void tc_sip_set_error (GError **error, TcSipErrorCode code, guint status, const char *format, ...)
-  G_GNUC_PRINTF (4, 5);
+void tc_sip_set_error (GError **error, TcSipErrorCode code, guint status, const char *format, ...) G_GNUC_PRINTF (4, 5);
 
 guint tc_sip_error_get_status (const GError *error);
 

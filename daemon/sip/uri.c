@@ -935,8 +935,7 @@ tc_sip_uri_equal (const TcSipUri *a, const TcSipUri *b)
       (a->user && (a->user_len != b->user_len || memcmp (a->user, b->user, a->user_len) != 0)))
     return FALSE;
   if ((a->password == NULL) != (b->password == NULL) ||
-      (a->password &&
-       (a->password_len != b->password_len || memcmp (a->password, b->password, a->password_len) != 0)))
+      (a->password && (a->password_len != b->password_len || memcmp (a->password, b->password, a->password_len) != 0)))
     return FALSE;
   if (!host_equal (a, b) || a->port != b->port)
     return FALSE;
