@@ -15,9 +15,9 @@
 #   scripts/fuzz.sh --merge TARGET
 #       Minimizes what the runs found back into tests/fuzz/corpus/TARGET/:
 #       the hand-written seed-* and crash-* files are kept as they are, and
-#       only the inputs that add coverage over them are added (SHA-1 names);
-#       other files already there are merged again, so the directory stays
-#       minimal.  Warns above 300 files.
+#       a set cover of the inputs that reach edges the seeds do not is added
+#       (SHA-1 names); other files already there are merged again, so the
+#       directory stays minimal.  Warns above 300 files.
 #
 #   scripts/fuzz.sh --build
 #       Only configures and builds build-fuzz/.
@@ -88,8 +88,7 @@ run() {
     log="$dir/logs/$(date -u +%Y%m%dT%H%M%SZ)-${seconds}s.log"
     mkdir -p "$dir/logs" "$dir/artifacts"
     seed_work_corpus "$t" "$dir/corpus"
-    local before
-    before=$(find "$dir/artifacts" -type f | wc -l)
+    touch "$dir/.run-start"
 
     echo "fuzz.sh: running fuzz-$t for ${seconds}s, log $log" >&2
     set +e
@@ -105,13 +104,13 @@ run() {
         "$dir/corpus" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
     set -e
-    summarize "$t" "$seconds" "$log" "$dir" "$before"
+    summarize "$t" "$seconds" "$log" "$dir"
     return "$rc"
 }
 
 # One row of the docs/fuzzing.md table, from the libFuzzer log.
 summarize() {
-    local t=$1 seconds=$2 log=$3 dir=$4 before=$5
+    local t=$1 seconds=$2 log=$3 dir=$4
     local execs rate covline cov ft corpus crashes
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
@@ -119,19 +118,21 @@ summarize() {
     # -fork=N prints no stat:: lines; its status lines read
     # "#EXECS: cov: C ft: F corp: N exec/s R oom/timeout/crash: ...".
     if [ -z "$execs" ]; then
+        local elapsed
         execs=$(echo "$covline" | sed -n 's/^#\([0-9]*\):.*/\1/p')
-        rate=$(echo "$covline" | sed -n 's/.* exec\/s \([0-9]*\).*/\1/p')
+        elapsed=$(echo "$covline" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
+        [ -n "$execs" ] && [ "${elapsed:-0}" -gt 0 ] && rate=$(( execs / elapsed ))
     fi
     cov=$(echo "$covline" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
     ft=$(echo "$covline" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
     corpus=$(find "$dir/corpus" -type f | wc -l)
-    crashes=$(( $(find "$dir/artifacts" -type f | wc -l) - before ))
+    crashes=$(find "$dir/artifacts" -type f -newer "$dir/.run-start" | wc -l)
     echo
     echo "| target | duration | executions | exec/s | coverage (cov/ft) | corpus size | crashes found | fixed by |"
     echo "|---|---|---|---|---|---|---|---|"
     echo "| $t | ${seconds} s | ${execs:-?} | ${rate:-?} | ${cov:-?}/${ft:-?} | $corpus | $crashes | |"
     echo
-    find "$dir/artifacts" -type f -printf 'artifact: %p\n' 2>/dev/null || true
+    find "$dir/artifacts" -type f -newer "$dir/.run-start" -printf 'new artifact: %p\n'
 }
 
 merge() {
@@ -148,12 +149,18 @@ merge() {
     find "$in_tree" -maxdepth 1 -type f \( -name 'seed-*' -o -name 'crash-*' \) -exec cp {} "$base/" \;
     find "$in_tree" -maxdepth 1 -type f ! -name 'seed-*' ! -name 'crash-*' -exec cp {} "$others/" \;
     [ -d "$work" ] || { echo "fuzz.sh: no work corpus in $work; run the fuzzer first" >&2; exit 1; }
+    # The torture and benchmark messages are replayed from their own
+    # directories: they count as already covered, and are not copied.
+    find "$work" -maxdepth 1 -type f -name 'extra-*' -exec cp {} "$base/" \;
 
-    "$BUILD_DIR/tests/fuzz/fuzz-$t" -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-        -dict="$SRC/tests/fuzz/sip.dict" "$base" "$others" "$work"
+    # Set cover over edges (without hit-count buckets): the smallest set of
+    # inputs that reaches every edge the corpora reach, a few hundred files
+    # rather than the thousands a feature merge keeps.
+    "$BUILD_DIR/tests/fuzz/fuzz-$t" -set_cover_merge=1 -use_counters=0 -max_len=4096 -timeout=10 \
+        -rss_limit_mb=2048 "$base" "$others" "$work"
 
     find "$in_tree" -maxdepth 1 -type f ! -name 'seed-*' ! -name 'crash-*' -delete
-    find "$base" -maxdepth 1 -type f ! -name 'seed-*' ! -name 'crash-*' -exec cp {} "$in_tree/" \;
+    find "$base" -maxdepth 1 -type f ! -name 'seed-*' ! -name 'crash-*' ! -name 'extra-*' -exec cp {} "$in_tree/" \;
     n=$(find "$in_tree" -type f | wc -l)
     echo "fuzz.sh: tests/fuzz/corpus/$t now holds $n files"
     if [ "$n" -gt "$MAX_IN_TREE" ]; then

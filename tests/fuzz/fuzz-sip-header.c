@@ -299,10 +299,8 @@ check_name_table (void)
       upper = g_ascii_strup (name, -1);
       lower = g_ascii_strdown (name, -1);
       fuzz_check (tc_sip_header_id_from_name (name, strlen (name)) == id, "\"%s\" does not map to id %u", name, id);
-      fuzz_check (tc_sip_header_id_from_name (upper, strlen (upper)) == id, "\"%s\" does not map to id %u", upper,
-                  id);
-      fuzz_check (tc_sip_header_id_from_name (lower, strlen (lower)) == id, "\"%s\" does not map to id %u", lower,
-                  id);
+      fuzz_check (tc_sip_header_id_from_name (upper, strlen (upper)) == id, "\"%s\" does not map to id %u", upper, id);
+      fuzz_check (tc_sip_header_id_from_name (lower, strlen (lower)) == id, "\"%s\" does not map to id %u", lower, id);
     }
   fuzz_check (tc_sip_header_id_to_name (TC_SIP_HEADER_OTHER) == NULL, "TC_SIP_HEADER_OTHER has a name");
 }

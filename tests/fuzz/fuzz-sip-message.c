@@ -82,8 +82,8 @@ exercise_headers (const TcSipMessage *msg, FuzzBuf buf)
 
           name = g_strndup (h->name.str, h->name.len);
           found = tc_sip_message_find_header_by_name (msg, name, 0);
-          fuzz_check (found >= 0 && found <= (gint) i, "find_header_by_name (\"%s\") returned %d for header %u",
-                      name, found, i);
+          fuzz_check (found >= 0 && found <= (gint) i, "find_header_by_name (\"%s\") returned %d for header %u", name,
+                      found, i);
           value = tc_sip_message_get_header_value (msg, name);
           fuzz_check (value.str == tc_sip_message_get_header (msg, (guint) found)->value.str,
                       "get_header_value (\"%s\") is not the first such header", name);
@@ -204,11 +204,13 @@ static void
 exercise_on_demand_headers (const TcSipMessage *msg, FuzzBuf buf)
 {
   static const TcSipHeaderId auth_ids[] = {
-    TC_SIP_HEADER_AUTHORIZATION, TC_SIP_HEADER_PROXY_AUTHORIZATION,
-    TC_SIP_HEADER_WWW_AUTHENTICATE, TC_SIP_HEADER_PROXY_AUTHENTICATE,
+    TC_SIP_HEADER_AUTHORIZATION,
+    TC_SIP_HEADER_PROXY_AUTHORIZATION,
+    TC_SIP_HEADER_WWW_AUTHENTICATE,
+    TC_SIP_HEADER_PROXY_AUTHENTICATE,
   };
   static const TcSipHeaderId token_ids[] = {
-    TC_SIP_HEADER_ALLOW, TC_SIP_HEADER_SUPPORTED, TC_SIP_HEADER_REQUIRE,
+    TC_SIP_HEADER_ALLOW,         TC_SIP_HEADER_SUPPORTED,   TC_SIP_HEADER_REQUIRE,
     TC_SIP_HEADER_PROXY_REQUIRE, TC_SIP_HEADER_UNSUPPORTED, TC_SIP_HEADER_ALLOW_EVENTS,
   };
   static const char *const tokens[] = { "INVITE", "timer", "100rel", "replaces", "presence", "gruu", "" };
@@ -353,8 +355,7 @@ exercise_message (TcSipMessage *msg, FuzzBuf buf)
    * an error; so the body is exactly Content-Length long. */
   content_length = tc_sip_message_get_content_length (msg);
   fuzz_check (content_length == -1 || (guint64) content_length == body.len,
-              "Content-Length %" G_GINT64_FORMAT " but a body of %" G_GSIZE_FORMAT " bytes", content_length,
-              body.len);
+              "Content-Length %" G_GINT64_FORMAT " but a body of %" G_GSIZE_FORMAT " bytes", content_length, body.len);
 }
 
 /* Limits roomy enough that serializing (which may add a Content-Length
@@ -389,16 +390,15 @@ check_round_trip (const TcSipMessage *msg)
 
   again = tc_sip_message_parse (data, len, &limits, &error);
   fuzz_check_result (again != NULL, error, "parse (to_bytes (msg))");
-  fuzz_check (again != NULL, "the serialized message does not parse again: %s\n--- serialized:\n%s",
-              error->message, esc_bytes (data, len));
+  fuzz_check (again != NULL, "the serialized message does not parse again: %s\n--- serialized:\n%s", error->message,
+              esc_bytes (data, len));
   fuzz_check (tc_sip_message_equal (msg, again),
               "the serialized message parses into a different message\n--- serialized:\n%s", esc_bytes (data, len));
   fuzz_check (tc_sip_message_equal (again, msg), "tc_sip_message_equal() is not symmetric");
   fuzz_check (tc_sip_message_equal (msg, msg), "a message is not equal to itself");
   bytes_again = tc_sip_message_to_bytes (again);
-  fuzz_check (g_bytes_equal (bytes, bytes_again),
-              "serializing is not stable\n--- first:\n%s\n--- second:\n%s", esc_bytes (data, len),
-              esc_bytes (g_bytes_get_data (bytes_again, NULL), g_bytes_get_size (bytes_again)));
+  fuzz_check (g_bytes_equal (bytes, bytes_again), "serializing is not stable\n--- first:\n%s\n--- second:\n%s",
+              esc_bytes (data, len), esc_bytes (g_bytes_get_data (bytes_again, NULL), g_bytes_get_size (bytes_again)));
 
   /* The serialized form carries a correct Content-Length, so it also frames
    * on a stream, after a CRLFCRLF keepalive. */
@@ -527,11 +527,12 @@ check_stream (const guint8 *data, gsize size)
   if (!whole.failed)
     {
       fuzz_check (whole.pending == chunked.pending,
-                  "cut at %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT " bytes pending; whole, %"
-                  G_GSIZE_FORMAT, cuts[0], cuts[1], chunked.pending, whole.pending);
+                  "cut at %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT
+                  " bytes pending; whole, %" G_GSIZE_FORMAT,
+                  cuts[0], cuts[1], chunked.pending, whole.pending);
       fuzz_check (whole.pings == chunked.pings,
-                  "cut at %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT ", %u keepalive pings; whole, %u", cuts[0],
-                  cuts[1], chunked.pings, whole.pings);
+                  "cut at %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT ", %u keepalive pings; whole, %u", cuts[0], cuts[1],
+                  chunked.pings, whole.pings);
     }
 
   stream_run_clear (&whole);
@@ -579,9 +580,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   else if (msg)
     fuzz_check (g_error_matches (small_error, TC_SIP_ERROR, TC_SIP_ERROR_TOO_LARGE) ||
-                g_error_matches (small_error, TC_SIP_ERROR, TC_SIP_ERROR_LIMIT),
-                "accepted under the defaults, refused under small limits for another reason: %s",
-                small_error->message);
+                  g_error_matches (small_error, TC_SIP_ERROR, TC_SIP_ERROR_LIMIT),
+                "accepted under the defaults, refused under small limits for another reason: %s", small_error->message);
 
   if (msg)
     {

@@ -117,11 +117,11 @@ fuzz_check_result (gboolean ok, const GError *error, const char *what)
   fuzz_check (error->domain == TC_SIP_ERROR, "%s failed with an error outside TC_SIP_ERROR (%s): %s", what,
               g_quark_to_string (error->domain), error->message);
   status = tc_sip_error_get_status (error);
-  fuzz_check (status >= 400 && status <= 599, "%s: error status %u is not a 4xx/5xx: %s", what, status,
-              error->message);
+  fuzz_check (status >= 400 && status <= 599, "%s: error status %u is not a 4xx/5xx: %s", what, status, error->message);
   fuzz_check (error->message && error->message[0], "%s: empty error message", what);
-  fuzz_check (g_utf8_validate (error->message, -1, NULL), "%s: error message is not UTF-8 (unusable as reason phrase): %s",
-              what, esc (error->message, strlen (error->message)));
+  fuzz_check (g_utf8_validate (error->message, -1, NULL),
+              "%s: error message is not UTF-8 (unusable as reason phrase): %s", what,
+              esc (error->message, strlen (error->message)));
   for (const char *p = error->message; *p; p++)
     {
       guchar c = (guchar) *p;
@@ -199,11 +199,10 @@ fuzz_exercise_list (TcSipStr value)
       fuzz_touch_str (element, FUZZ_BUF_UNKNOWN, "list element");
       if (element.len == 0)
         continue;
-      fuzz_check (within (element.str, element.len, value.str, value.len),
-                  "list element \"%s\" is outside \"%s\"", esc (element.str, element.len),
+      fuzz_check (within (element.str, element.len, value.str, value.len), "list element \"%s\" is outside \"%s\"",
+                  esc (element.str, element.len), esc (value.str, value.len));
+      fuzz_check ((guintptr) element.str >= (guintptr) prev_end, "list elements of \"%s\" overlap or go backwards",
                   esc (value.str, value.len));
-      fuzz_check ((guintptr) element.str >= (guintptr) prev_end,
-                  "list elements of \"%s\" overlap or go backwards", esc (value.str, value.len));
       prev_end = element.str + element.len;
       count++;
     }
@@ -273,8 +272,8 @@ void
 fuzz_exercise_auth (const TcSipAuth *auth, FuzzBuf buf)
 {
   static const char *const names[] = {
-    "realm", "nonce", "opaque", "algorithm", "qop", "username", "uri", "response",
-    "cnonce", "nc", "stale", "domain", "userhash", "charset", "username*",
+    "realm",  "nonce", "opaque", "algorithm", "qop",      "username", "uri",       "response",
+    "cnonce", "nc",    "stale",  "domain",    "userhash", "charset",  "username*",
   };
 
   fuzz_touch_str (auth->scheme, buf, "auth scheme");
@@ -316,8 +315,8 @@ fuzz_exercise_uri (const TcSipUri *uri)
   guint n;
   gboolean ok;
 
-  fuzz_check (scheme == TC_SIP_URI_SCHEME_SIP || scheme == TC_SIP_URI_SCHEME_SIPS ||
-              scheme == TC_SIP_URI_SCHEME_TEL, "bad scheme %d", (int) scheme);
+  fuzz_check (scheme == TC_SIP_URI_SCHEME_SIP || scheme == TC_SIP_URI_SCHEME_SIPS || scheme == TC_SIP_URI_SCHEME_TEL,
+              "bad scheme %d", (int) scheme);
   user = tc_sip_uri_get_user (uri, &user_len);
   if (user)
     fuzz_touch (user, user_len);
@@ -325,10 +324,10 @@ fuzz_exercise_uri (const TcSipUri *uri)
     fuzz_check (user_len == 0, "no user but user length %" G_GSIZE_FORMAT, user_len);
   fuzz_touch_cstr (tc_sip_uri_get_password (uri));
   fuzz_touch_cstr (host);
-  fuzz_check ((scheme == TC_SIP_URI_SCHEME_TEL) == (host_type == TC_SIP_HOST_NONE),
-              "scheme %d with host type %d", (int) scheme, (int) host_type);
-  fuzz_check ((host == NULL) == (host_type == TC_SIP_HOST_NONE), "host %s with host type %d",
-              host ? host : "(null)", (int) host_type);
+  fuzz_check ((scheme == TC_SIP_URI_SCHEME_TEL) == (host_type == TC_SIP_HOST_NONE), "scheme %d with host type %d",
+              (int) scheme, (int) host_type);
+  fuzz_check ((host == NULL) == (host_type == TC_SIP_HOST_NONE), "host %s with host type %d", host ? host : "(null)",
+              (int) host_type);
   if (host_type == TC_SIP_HOST_IPV6)
     fuzz_check (host[0] != '[', "IPv6 host returned with its brackets: %s", host);
   (void) tc_sip_uri_get_port (uri);
@@ -343,8 +342,7 @@ fuzz_exercise_uri (const TcSipUri *uri)
       fuzz_touch_cstr (name);
       fuzz_touch_cstr (value);
       fuzz_check (tc_sip_uri_has_param (uri, name), "has_param (\"%s\") is FALSE for a listed parameter", name);
-      fuzz_check (tc_sip_uri_get_param (uri, name, &found), "get_param (\"%s\") is FALSE for a listed parameter",
-                  name);
+      fuzz_check (tc_sip_uri_get_param (uri, name, &found), "get_param (\"%s\") is FALSE for a listed parameter", name);
       fuzz_touch_cstr (found);
     }
   fuzz_touch_cstr (tc_sip_uri_get_transport (uri));
@@ -375,25 +373,22 @@ fuzz_exercise_uri (const TcSipUri *uri)
 
   again = tc_sip_uri_parse (text, -1, &error);
   fuzz_check_result (again != NULL, error, "parse (to_string (uri))");
-  fuzz_check (again != NULL, "printed URI \"%s\" does not parse again: %s", esc (text, strlen (text)),
-              error->message);
+  fuzz_check (again != NULL, "printed URI \"%s\" does not parse again: %s", esc (text, strlen (text)), error->message);
   fuzz_check (tc_sip_uri_equal (uri, again), "URI is not equal to the parse of its own text \"%s\"",
               esc (text, strlen (text)));
   fuzz_check (tc_sip_uri_equal (again, uri), "tc_sip_uri_equal() is not symmetric on \"%s\"",
               esc (text, strlen (text)));
   text_again = tc_sip_uri_to_string (again);
-  fuzz_check (strcmp (text, text_again) == 0, "printing is not stable: \"%s\" then \"%s\"",
-              esc (text, strlen (text)), esc (text_again, strlen (text_again)));
+  fuzz_check (strcmp (text, text_again) == 0, "printing is not stable: \"%s\" then \"%s\"", esc (text, strlen (text)),
+              esc (text_again, strlen (text_again)));
 
   ok = tc_sip_uri_validate (text, strlen (text), &error);
   fuzz_check_result (ok, error, "validate (to_string (uri))");
-  fuzz_check (ok, "tc_sip_uri_validate() rejects printed URI \"%s\": %s", esc (text, strlen (text)),
-              error->message);
+  fuzz_check (ok, "tc_sip_uri_validate() rejects printed URI \"%s\": %s", esc (text, strlen (text)), error->message);
 
   copy = tc_sip_uri_copy (uri);
-  fuzz_check (copy && tc_sip_uri_equal (uri, copy), "a copy is not equal to its URI \"%s\"",
-              esc (text, strlen (text)));
+  fuzz_check (copy && tc_sip_uri_equal (uri, copy), "a copy is not equal to its URI \"%s\"", esc (text, strlen (text)));
   text_copy = tc_sip_uri_to_string (copy);
-  fuzz_check (strcmp (text, text_copy) == 0, "a copy prints differently: \"%s\" vs \"%s\"",
-              esc (text, strlen (text)), esc (text_copy, strlen (text_copy)));
+  fuzz_check (strcmp (text, text_copy) == 0, "a copy prints differently: \"%s\" vs \"%s\"", esc (text, strlen (text)),
+              esc (text_copy, strlen (text_copy)));
 }

@@ -36,12 +36,12 @@ void fuzz_init (void);
 G_NORETURN void fuzz_fail (const char *loc, const char *expr, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
 /* abort()s with the location, the failed expression and a message. */
-#define fuzz_check(cond, ...)                      \
-  G_STMT_START                                     \
-  {                                                \
-    if (G_UNLIKELY (!(cond)))                      \
-      fuzz_fail (G_STRLOC, #cond, __VA_ARGS__);    \
-  }                                                \
+#define fuzz_check(cond, ...) \
+  G_STMT_START \
+  { \
+    if (G_UNLIKELY (!(cond))) \
+      fuzz_fail (G_STRLOC, #cond, __VA_ARGS__); \
+  } \
   G_STMT_END
 
 /* The buffer a parsed message's views must lie in; start NULL when the

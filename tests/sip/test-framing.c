@@ -175,16 +175,15 @@ fixture_set_up (Fixture *f, gconstpointer data)
   for (i = 0; i < G_N_ELEMENTS (call_messages); i++)
     {
       g_autoptr (GError) error = NULL;
-      GBytes *bytes = wire (call_messages[i]);
-      TcSipMessage *msg = tc_sip_message_parse_datagram (bytes, NULL, &error);
+      g_autoptr (GBytes) bytes = wire (call_messages[i]);
+      g_autoptr (TcSipMessage) msg = tc_sip_message_parse_datagram (bytes, NULL, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (msg);
-      g_ptr_array_add (f->wires, bytes);
-      g_ptr_array_add (f->refs, msg);
-
       g_byte_array_append (f->stream, (const guint8 *) gaps[i], strlen (gaps[i]));
       g_byte_array_append (f->stream, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_ptr_array_add (f->wires, g_steal_pointer (&bytes));
+      g_ptr_array_add (f->refs, g_steal_pointer (&msg));
     }
   g_byte_array_append (f->stream, (const guint8 *) gaps[i], strlen (gaps[i]));
 }
@@ -205,14 +204,25 @@ drain (TcSipStreamParser *parser, GPtrArray *out, guint *pings)
   for (;;)
     {
       g_autoptr (GError) error = NULL;
-      TcSipMessage *msg = tc_sip_stream_parser_next (parser, &error);
+      g_autoptr (TcSipMessage) msg = tc_sip_stream_parser_next (parser, &error);
 
       g_assert_no_error (error);
       if (!msg)
         break;
-      g_ptr_array_add (out, msg);
+      g_ptr_array_add (out, g_steal_pointer (&msg));
     }
   *pings += tc_sip_stream_parser_take_pings (parser);
+}
+
+/* The parser needs more bytes: no message and no error. */
+static void
+assert_waiting (TcSipStreamParser *parser)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TcSipMessage) msg = tc_sip_stream_parser_next (parser, &error);
+
+  g_assert_no_error (error);
+  g_assert_null (msg);
 }
 
 /* The messages out of the stream are those parsed alone, byte for byte. */
@@ -324,7 +334,6 @@ test_pending (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipMessage) first = NULL;
   g_autoptr (TcSipMessage) second = NULL;
-  TcSipMessage *none;
   GBytes *m1 = g_ptr_array_index (f->wires, 1);
   GBytes *m2 = g_ptr_array_index (f->wires, 2);
   const guint8 *d1 = g_bytes_get_data (m1, NULL);
@@ -337,16 +346,12 @@ test_pending (Fixture *f, gconstpointer data)
   /* Half the headers. */
   tc_sip_stream_parser_feed (parser, d1, 40);
   g_assert_cmpuint (tc_sip_stream_parser_get_pending (parser), ==, 40);
-  none = tc_sip_stream_parser_next (parser, &error);
-  g_assert_no_error (error);
-  g_assert_null (none);
+  assert_waiting (parser);
   g_assert_cmpuint (tc_sip_stream_parser_get_pending (parser), ==, 40);
 
   /* All the headers, part of the body. */
   tc_sip_stream_parser_feed (parser, d1 + 40, n1 - 40 - 10);
-  none = tc_sip_stream_parser_next (parser, &error);
-  g_assert_no_error (error);
-  g_assert_null (none);
+  assert_waiting (parser);
   g_assert_cmpuint (tc_sip_stream_parser_get_pending (parser), ==, n1 - 10);
 
   /* The rest of the body and the start of the next message. */
@@ -358,9 +363,7 @@ test_pending (Fixture *f, gconstpointer data)
   g_assert_nonnull (first);
   g_assert_true (tc_sip_message_equal (first, g_ptr_array_index (f->refs, 1)));
   g_assert_cmpuint (tc_sip_stream_parser_get_pending (parser), ==, 25);
-  none = tc_sip_stream_parser_next (parser, &error);
-  g_assert_no_error (error);
-  g_assert_null (none);
+  assert_waiting (parser);
   g_assert_cmpuint (tc_sip_stream_parser_get_pending (parser), ==, 25);
 
   tc_sip_stream_parser_feed (parser, d2 + 25, n2 - 25);
@@ -455,26 +458,18 @@ static void
 test_ping_alone (void)
 {
   g_autoptr (TcSipStreamParser) parser = tc_sip_stream_parser_new (NULL);
-  g_autoptr (GError) error = NULL;
-  TcSipMessage *msg;
 
   tc_sip_stream_parser_feed (parser, "\r\n\r\n", 4);
-  msg = tc_sip_stream_parser_next (parser, &error);
-  g_assert_no_error (error);
-  g_assert_null (msg);
+  assert_waiting (parser);
   g_assert_cmpuint (tc_sip_stream_parser_take_pings (parser), ==, 1);
   g_assert_cmpuint (tc_sip_stream_parser_take_pings (parser), ==, 0);
   g_assert_cmpuint (tc_sip_stream_parser_get_pending (parser), ==, 0);
 
   /* Two more, in pieces. */
   tc_sip_stream_parser_feed (parser, "\r\n\r", 3);
-  msg = tc_sip_stream_parser_next (parser, &error);
-  g_assert_no_error (error);
-  g_assert_null (msg);
+  assert_waiting (parser);
   tc_sip_stream_parser_feed (parser, "\n\r\n\r\n", 5);
-  msg = tc_sip_stream_parser_next (parser, &error);
-  g_assert_no_error (error);
-  g_assert_null (msg);
+  assert_waiting (parser);
   g_assert_cmpuint (tc_sip_stream_parser_take_pings (parser), ==, 2);
 }
 
@@ -505,7 +500,9 @@ assert_failed_for_good (TcSipStreamParser *parser, TcSipErrorCode code, const ch
   g_autoptr (GError) error = NULL;
   g_autoptr (GError) again = NULL;
   g_autoptr (GError) after_more = NULL;
-  TcSipMessage *msg;
+  g_autoptr (TcSipMessage) msg = NULL;
+  g_autoptr (TcSipMessage) msg_again = NULL;
+  g_autoptr (TcSipMessage) msg_after_more = NULL;
 
   msg = tc_sip_stream_parser_next (parser, &error);
   g_assert_null (msg);
@@ -514,15 +511,15 @@ assert_failed_for_good (TcSipStreamParser *parser, TcSipErrorCode code, const ch
   if (mention)
     g_assert_nonnull (strstr (error->message, mention));
 
-  msg = tc_sip_stream_parser_next (parser, &again);
-  g_assert_null (msg);
+  msg_again = tc_sip_stream_parser_next (parser, &again);
+  g_assert_null (msg_again);
   g_assert_nonnull (again);
   g_assert_true (again->domain == TC_SIP_ERROR);
 
   /* Even a good message does not revive it. */
   tc_sip_stream_parser_feed (parser, g_bytes_get_data (more, NULL), g_bytes_get_size (more));
-  msg = tc_sip_stream_parser_next (parser, &after_more);
-  g_assert_null (msg);
+  msg_after_more = tc_sip_stream_parser_next (parser, &after_more);
+  g_assert_null (msg_after_more);
   g_assert_nonnull (after_more);
   g_assert_true (after_more->domain == TC_SIP_ERROR);
 }
@@ -624,7 +621,7 @@ test_too_large_unterminated (Fixture *f, gconstpointer data)
   g_autoptr (TcSipStreamParser) parser = NULL;
   g_autoptr (GString) head = g_string_new ("INVITE sip:bob@biloxi.example.com SIP/2.0\r\n");
   g_autoptr (GError) error = NULL;
-  TcSipMessage *msg;
+  g_autoptr (TcSipMessage) msg = NULL;
   guint i;
 
   tc_sip_parser_limits_init (&limits);
@@ -655,7 +652,7 @@ test_too_large_content_length (Fixture *f, gconstpointer data)
                                   "Content-Length: 1000000\n"
                                   "\n");
   g_autoptr (GError) error = NULL;
-  TcSipMessage *msg;
+  g_autoptr (TcSipMessage) msg = NULL;
 
   tc_sip_stream_parser_feed (parser, g_bytes_get_data (head, NULL), g_bytes_get_size (head));
   tc_sip_stream_parser_feed (parser, "some of the body", 16);

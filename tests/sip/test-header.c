@@ -332,6 +332,12 @@ test_via_ipv6 (void)
   assert_view (via.received, "2001:db8::9:255");
   assert_view (via.branch, "z9hG4bKas3");
 
+  /* Protocol names and transports are tokens, kept as written. */
+  g_assert_true (tc_sip_parse_via (view ("sip/2.0/wss [::1];branch=z9hG4bKx"), &via, &error));
+  g_assert_no_error (error);
+  assert_view (via.protocol_name, "sip");
+  assert_view (via.transport, "wss");
+
   g_assert_true (tc_sip_parse_via (view ("SIP/2.0/TLS [::1];branch=z9hG4bKx"), &via, &error));
   g_assert_no_error (error);
   assert_view (via.transport, "TLS");
@@ -467,6 +473,11 @@ test_name_addr_token (void)
   assert_view (addr.display_name, "\"Alice\"");
   assert_view (addr.uri, "sip:alice@atlanta.com");
   assert_view (addr.tag, "1");
+
+  /* RFC 3261 §25.1: quoted-string allows UTF8-NONASCII. */
+  g_assert_true (tc_sip_parse_name_addr (view ("\"J\xc3\xb6rg \xe6\x97\xa5\" <sip:joerg@example.com>"), &addr, &error));
+  g_assert_no_error (error);
+  assert_view (addr.display_name, "\"J\xc3\xb6rg \xe6\x97\xa5\"");
 
   g_assert_true (tc_sip_parse_name_addr (view ("\"\" <sip:anonymous@anonymous.invalid>"), &addr, &error));
   g_assert_no_error (error);

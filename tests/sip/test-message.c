@@ -586,6 +586,25 @@ test_extension_method (void)
   assert_view (tc_sip_message_get_cseq (msg)->method, "FOOBAR");
 }
 
+static void
+test_tel_request_uri (void)
+{
+  g_autoptr (TcSipMessage) msg = parse_ok ("INVITE tel:+1-201-555-0123 SIP/2.0\n"
+                                           "Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bKtel\n"
+                                           "To: <tel:+1-201-555-0123>\n"
+                                           "From: <sip:alice@atlanta.com>;tag=1\n"
+                                           "Call-ID: tel1\n"
+                                           "CSeq: 1 INVITE\n"
+                                           "Content-Length: 0\n"
+                                           "\n");
+  const TcSipUri *uri = tc_sip_message_get_request_uri (msg);
+
+  assert_view (tc_sip_message_get_request_uri_text (msg), "tel:+1-201-555-0123");
+  g_assert_nonnull (uri);
+  g_assert_cmpint (tc_sip_uri_get_scheme (uri), ==, TC_SIP_URI_SCHEME_TEL);
+  assert_view (tc_sip_message_get_to (msg)->uri, "tel:+1-201-555-0123");
+}
+
 /* Header table. */
 
 static void
@@ -1150,6 +1169,8 @@ static const BadMessage bad_messages[] = {
   { "request-uri-spaces", "INVITE sip:bob@bi loxi.com SIP/2.0\n" GOOD_HEADERS "CSeq: 1 INVITE\n\n", TC_SIP_ERROR_PARSE,
     400, NULL },
   { "status-code-long", "SIP/2.0 2000 OK\n" GOOD_HEADERS "CSeq: 1 INVITE\n\n", TC_SIP_ERROR_PARSE, 400, "Status-Line" },
+  { "status-code-700", "SIP/2.0 700 Beyond\n" GOOD_HEADERS "CSeq: 1 INVITE\n\n", TC_SIP_ERROR_PARSE, 400,
+    "Status-Line" },
   { "status-code-alpha", "SIP/2.0 abc OK\n" GOOD_HEADERS "CSeq: 1 INVITE\n\n", TC_SIP_ERROR_PARSE, 400, "Status-Line" },
   { "header-without-colon", "INVITE sip:bob@biloxi.com SIP/2.0\n" GOOD_HEADERS "CSeq: 1 INVITE\nNoColonHere\n\n",
     TC_SIP_ERROR_PARSE, 400, "NoColonHere" },
@@ -1225,13 +1246,12 @@ test_refcount (void)
 {
   g_autoptr (TcSipMessage) msg = parse_ok (options);
   g_autoptr (TcSipMessage) ref = tc_sip_message_ref (msg);
-  TcSipMessage *boxed;
+  g_autoptr (TcSipMessage) boxed = NULL;
 
   g_assert_true (ref == msg);
   g_assert_true (G_TYPE_IS_BOXED (TC_SIP_TYPE_MESSAGE));
   boxed = g_boxed_copy (TC_SIP_TYPE_MESSAGE, msg);
   g_assert_true (tc_sip_message_equal (boxed, msg));
-  g_boxed_free (TC_SIP_TYPE_MESSAGE, boxed);
 }
 
 int
@@ -1249,6 +1269,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sip/message/getters/misc", test_getters_misc);
   g_test_add_func ("/sip/message/methods", test_methods);
   g_test_add_func ("/sip/message/extension-method", test_extension_method);
+  g_test_add_func ("/sip/message/tel-request-uri", test_tel_request_uri);
   g_test_add_func ("/sip/message/headers/order", test_header_order);
   g_test_add_func ("/sip/message/headers/raw", test_header_raw);
   g_test_add_func ("/sip/message/headers/compact", test_header_compact);

@@ -138,6 +138,8 @@ static const ValidUri valid_uris[] = {
     "2001:0db8:0000:0000:0000:0000:0000:0001", TC_SIP_HOST_IPV6, 0, 1, 0 },
   { "ipv4-port", "sips:192.0.2.1:5061", TC_SIP_URI_SCHEME_SIPS, NULL, NULL, "192.0.2.1", TC_SIP_HOST_IPV4, 5061, 0, 0 },
   { "port", "sip:bob@biloxi.com:5060", TC_SIP_URI_SCHEME_SIP, "bob", NULL, "biloxi.com", TC_SIP_HOST_NAME, 5060, 0, 0 },
+  { "port-leading-zero", "sip:bob@biloxi.com:05060", TC_SIP_URI_SCHEME_SIP, "bob", NULL, "biloxi.com", TC_SIP_HOST_NAME,
+    5060, 0, 0 },
   { "port-max", "sip:bob@biloxi.com:65535", TC_SIP_URI_SCHEME_SIP, "bob", NULL, "biloxi.com", TC_SIP_HOST_NAME, 65535,
     0, 0 },
   { "port-params", "sip:alice@atlanta.com:5061;transport=tls", TC_SIP_URI_SCHEME_SIP, "alice", NULL, "atlanta.com",
@@ -156,6 +158,8 @@ static const ValidUri valid_uris[] = {
   { "user-unreserved", "sip:a&b=c+d$e,f;g?h/i@host.example.com", TC_SIP_URI_SCHEME_SIP, "a&b=c+d$e,f;g?h/i", NULL,
     "host.example.com", TC_SIP_HOST_NAME, 0, 0, 0 },
   { "password-extras", "sip:alice:&=+$,x@atlanta.com", TC_SIP_URI_SCHEME_SIP, "alice", "&=+$,x", "atlanta.com",
+    TC_SIP_HOST_NAME, 0, 0, 0 },
+  { "escaped-password-colon", "sip:alice:p%3Aw@atlanta.com", TC_SIP_URI_SCHEME_SIP, "alice", "p:w", "atlanta.com",
     TC_SIP_HOST_NAME, 0, 0, 0 },
   { "password-empty", "sip:alice:@atlanta.com", TC_SIP_URI_SCHEME_SIP, "alice", "", "atlanta.com", TC_SIP_HOST_NAME, 0,
     0, 0 },
@@ -452,6 +456,7 @@ static const InvalidUri invalid_uris[] = {
   { "headers-empty", "sip:alice@atlanta.com?", 0, TC_SIP_ERROR_PARSE, 400 },
   { "header-without-equal", "sip:alice@atlanta.com?subject", 0, TC_SIP_ERROR_PARSE, 400 },
   { "header-empty-name", "sip:alice@atlanta.com?=x", 0, TC_SIP_ERROR_PARSE, 400 },
+  { "escape-in-host", "sip:alice@atl%61nta.com", 0, TC_SIP_ERROR_PARSE, 400 },
   { "host-bad-char", "sip:alice@atlanta!com", 0, TC_SIP_ERROR_PARSE, 400 },
   { "greater-than", "sip:alice@atlanta.com>", 0, TC_SIP_ERROR_PARSE, 400 },
   { "tel-empty", "tel:", 0, TC_SIP_ERROR_PARSE, 400 },
@@ -701,12 +706,11 @@ static void
 test_boxed_type (void)
 {
   g_autoptr (TcSipUri) uri = parse_ok ("sip:alice@atlanta.com");
-  TcSipUri *copy;
+  g_autoptr (TcSipUri) copy = NULL;
 
   g_assert_true (G_TYPE_IS_BOXED (TC_SIP_TYPE_URI));
   copy = g_boxed_copy (TC_SIP_TYPE_URI, uri);
   g_assert_true (tc_sip_uri_equal (uri, copy));
-  g_boxed_free (TC_SIP_TYPE_URI, copy);
 }
 
 int
