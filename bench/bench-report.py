@@ -279,6 +279,13 @@ def main():
     w("- OS: %s" % cmd_output(["sh", "-c", ". /etc/os-release && echo \"$PRETTY_NAME\""]))
     w("- Load average before / after the timed rounds: %s / %s" % (info.get("load_before", "?"),
                                                                  info.get("load_after", "?")))
+    try:
+        load = float(info.get("load_before", "").split()[0])
+    except (ValueError, IndexError):
+        load = None
+    if load is not None and load >= 0.5 * (os.cpu_count() or 1):
+        w("  - The machine was busy while this ran (other jobs on its CPUs): absolute times are inflated and noisy; "
+          "the paired ratios and the instruction counts are the numbers to trust.")
     w("- Compiler: %s" % info.get("compiler", "?"))
     w("- Tincan: git %s, built with meson `-Dbuildtype=%s` (%s)" % (
         info.get("git", "?"), info.get("buildtype", "?"), info.get("cflags", "?")))
