@@ -75,7 +75,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- Build ----------------------------------------------------------------
-setup_opts=(-Dbuildtype=release -Dbenchmarks=enabled -Dtests=false)
+setup_opts=(-Dbuildtype=release -Doptimization=2 -Dbenchmarks=enabled -Dtests=false)
 if [ -f "$builddir/build.ninja" ]; then
   log "reconfiguring $builddir"
   meson configure "$builddir" "${setup_opts[@]}" >/dev/null

@@ -14,6 +14,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "sip/header.h"
 #include "sip/str.h"
 
 G_BEGIN_DECLS
@@ -179,9 +180,6 @@ gboolean tc_lex_host (TcSipLex *lex, TcSipStr *host, int *type);
 gboolean tc_lex_is_ipv6 (const char *s, gsize len);
 gboolean tc_lex_is_ipv4 (const char *s, gsize len);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* Validates a URI inside a message (uri.c): sip:, sips: and tel: URIs
  * strictly; any other absoluteURI (RFC 3986 scheme ":" uric) by its generic
@@ -191,7 +189,6 @@ gboolean tc_lex_uri (const char *s, gsize len, gboolean request_uri, const char 
 
 /* One element of a list header at the lexer's position (header-values.c);
  * they stop before a "," or the end, which the caller checks. */
-#include "sip/header.h"
 gboolean tc_lex_via (TcSipLex *lex, TcSipVia *via, GError **error);
 gboolean tc_lex_contact (TcSipLex *lex, TcSipContact *contact, GError **error);
 gboolean tc_lex_header_name_addr (TcSipLex *lex, TcSipHeaderId id, TcSipNameAddr *addr, GError **error);

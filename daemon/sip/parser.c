@@ -3,8 +3,9 @@
  * parser.c — reading SIP messages: the start line, the header section and
  * the body, from a datagram or a byte stream (RFC 3261 §7, §18.3).
  *
- * One pass over the buffer: memchr finds line ends, each header is split
- * into a name and a value view, known headers are parsed into the message's
+ * One pass over the buffer: a vectorized scan for control characters finds
+ * line ends (and refuses stray CTLs on the way), each header is split into a
+ * name and a value view, and known headers are parsed into the message's
  * typed fields as they are met.  Every limit is checked before the work it
  * bounds; nothing recurses.
  */
