@@ -180,7 +180,6 @@ gboolean tc_lex_host (TcSipLex *lex, TcSipStr *host, int *type);
 gboolean tc_lex_is_ipv6 (const char *s, gsize len);
 gboolean tc_lex_is_ipv4 (const char *s, gsize len);
 
-
 /* Validates a URI inside a message (uri.c): sip:, sips: and tel: URIs
  * strictly; any other absoluteURI (RFC 3986 scheme ":" uric) by its generic
  * syntax.  In a Request-URI (@request_uri), URI headers are refused
