@@ -23,6 +23,7 @@ TC_PACKAGES_RUN=(
   python3
   git
   libglib2.0-dev
+  libssl-dev
 )
 
 # To run the whole test suite: the above, plus the formatter the style suite
