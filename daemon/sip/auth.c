@@ -20,7 +20,7 @@
 #define parse_error(error, ...) tc_sip_set_error ((error), TC_SIP_ERROR_PARSE, 400, __VA_ARGS__)
 /* RFC 3261 §22.1 has no better answer for a challenge we cannot meet than
  * to give up; the status is that of a UAS refusing the scheme. */
-#define unsupported_error(error, ...) tc_sip_set_error ((error), TC_SIP_ERROR_UNSUPPORTED_SCHEME, 401, __VA_ARGS__)
+#define unsupported_error(error, ...) tc_sip_set_error ((error), TC_SIP_ERROR_AUTH_UNSUPPORTED, 401, __VA_ARGS__)
 #define argument_error(error, ...) tc_sip_set_error ((error), TC_SIP_ERROR_INVALID_ARGUMENT, 500, __VA_ARGS__)
 
 /* Longest hex digest: SHA-256 and SHA-512/256 give 32 octets. */

@@ -22,6 +22,17 @@ G_BEGIN_DECLS
  * @TC_SIP_ERROR_LIMIT: a header count or header length limit was exceeded
  * @TC_SIP_ERROR_TRUNCATED: the message ends before its Content-Length says
  * @TC_SIP_ERROR_INVALID_ARGUMENT: a value given to a builder is not valid SIP
+ * @TC_SIP_ERROR_TIMEOUT: a request got no final response in time (Timer B or F;
+ *   the TU treats it as 408, RFC 3261 §8.1.3.1)
+ * @TC_SIP_ERROR_AUTH_UNSUPPORTED: no challenge in a 401/407 uses a scheme,
+ *   algorithm or qop this stack supports
+ * @TC_SIP_ERROR_AUTH_REJECTED: the credentials were refused (a new challenge
+ *   after a fresh one was answered, without stale=true)
+ * @TC_SIP_ERROR_TRANSACTION_EXISTS: a transaction with this branch exists
+ * @TC_SIP_ERROR_NO_TARGET: no server could be located for a URI (RFC 3263),
+ *   or every target failed
+ * @TC_SIP_ERROR_REDIRECT_LOOP: a redirect led back to a URI already tried,
+ *   or past the redirect limit
  *
  * Error codes in the %TC_SIP_ERROR domain.
  */
@@ -33,6 +44,12 @@ typedef enum {
   TC_SIP_ERROR_LIMIT,
   TC_SIP_ERROR_TRUNCATED,
   TC_SIP_ERROR_INVALID_ARGUMENT,
+  TC_SIP_ERROR_TIMEOUT,
+  TC_SIP_ERROR_AUTH_UNSUPPORTED,
+  TC_SIP_ERROR_AUTH_REJECTED,
+  TC_SIP_ERROR_TRANSACTION_EXISTS,
+  TC_SIP_ERROR_NO_TARGET,
+  TC_SIP_ERROR_REDIRECT_LOOP,
 } TcSipErrorCode;
 
 #define TC_SIP_ERROR (tc_sip_error_quark ())

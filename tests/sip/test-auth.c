@@ -377,14 +377,14 @@ static const BadChallenge bad_challenges[] = {
   { "missing-comma", "Digest realm=\"r\" nonce=\"a\"", TC_SIP_ERROR_PARSE, NULL },
   { "no-value", "Digest realm=", TC_SIP_ERROR_PARSE, NULL },
   { "empty", "", TC_SIP_ERROR_PARSE, "missing authentication scheme" },
-  { "basic", "Basic realm=\"r\"", TC_SIP_ERROR_UNSUPPORTED_SCHEME, "scheme \"Basic\" is not supported" },
-  { "bearer", "Bearer realm=\"r\", scope=\"x\"", TC_SIP_ERROR_UNSUPPORTED_SCHEME, "\"Bearer\"" },
-  { "sha-1", "Digest realm=\"r\", nonce=\"a\", algorithm=SHA-1", TC_SIP_ERROR_UNSUPPORTED_SCHEME,
+  { "basic", "Basic realm=\"r\"", TC_SIP_ERROR_AUTH_UNSUPPORTED, "scheme \"Basic\" is not supported" },
+  { "bearer", "Bearer realm=\"r\", scope=\"x\"", TC_SIP_ERROR_AUTH_UNSUPPORTED, "\"Bearer\"" },
+  { "sha-1", "Digest realm=\"r\", nonce=\"a\", algorithm=SHA-1", TC_SIP_ERROR_AUTH_UNSUPPORTED,
     "algorithm \"SHA-1\" is not supported" },
-  { "sha-512", "Digest realm=\"r\", nonce=\"a\", algorithm=SHA-512", TC_SIP_ERROR_UNSUPPORTED_SCHEME, "SHA-512" },
-  { "auth-conf", "Digest realm=\"r\", nonce=\"a\", qop=\"auth-conf\"", TC_SIP_ERROR_UNSUPPORTED_SCHEME,
+  { "sha-512", "Digest realm=\"r\", nonce=\"a\", algorithm=SHA-512", TC_SIP_ERROR_AUTH_UNSUPPORTED, "SHA-512" },
+  { "auth-conf", "Digest realm=\"r\", nonce=\"a\", qop=\"auth-conf\"", TC_SIP_ERROR_AUTH_UNSUPPORTED,
     "neither qop auth nor auth-int" },
-  { "sess-no-qop", "Digest realm=\"r\", nonce=\"a\", algorithm=SHA-256-sess", TC_SIP_ERROR_UNSUPPORTED_SCHEME,
+  { "sess-no-qop", "Digest realm=\"r\", nonce=\"a\", algorithm=SHA-256-sess", TC_SIP_ERROR_AUTH_UNSUPPORTED,
     "without qop" },
 };
 
@@ -583,7 +583,7 @@ test_select_none (void)
   g_autoptr (GPtrArray) challenges = tc_sip_digest_select_challenges (only_basic, &error);
 
   g_assert_null (challenges);
-  g_assert_error (error, TC_SIP_ERROR, TC_SIP_ERROR_UNSUPPORTED_SCHEME);
+  g_assert_error (error, TC_SIP_ERROR, TC_SIP_ERROR_AUTH_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "WWW-Authenticate: authentication scheme \"Basic\""));
   g_clear_error (&error);
 
@@ -848,7 +848,7 @@ test_cache_unsupported (CacheFixture *fixture, gconstpointer data)
 
   g_assert_cmpint (tc_sip_digest_cache_handle_challenge (fixture->cache, first, c1, &error), ==,
                    TC_SIP_DIGEST_VERDICT_FAIL_UNSUPPORTED);
-  g_assert_error (error, TC_SIP_ERROR, TC_SIP_ERROR_UNSUPPORTED_SCHEME);
+  g_assert_error (error, TC_SIP_ERROR, TC_SIP_ERROR_AUTH_UNSUPPORTED);
   g_assert_null (tc_sip_digest_cache_lookup (fixture->cache, "example.com"));
 }
 
