@@ -24,6 +24,8 @@ TC_PACKAGES_RUN=(
   git
   libglib2.0-dev
   libssl-dev
+  libsoup-3.0-dev
+  glib-networking
 )
 
 # To run the whole test suite: the above, plus the formatter the style suite
@@ -31,6 +33,14 @@ TC_PACKAGES_RUN=(
 TC_PACKAGES_TEST=(
   "${TC_PACKAGES_RUN[@]}"
   clang-format
+  openssl
+  iproute2
+  dnsmasq-base
+  sip-tester
+  kamailio
+  kamailio-tls-modules
+  kamailio-websocket-modules
+  baresip
 )
 
 tc_log ()
