@@ -327,6 +327,67 @@ tc_sip_message_builder_set_body (TcSipMessageBuilder *builder, const char *conte
     tc_sip_message_builder_remove_headers (builder, "Content-Type");
 }
 
+TcSipMessageBuilder *
+tc_sip_message_builder_copy (const TcSipMessageBuilder *builder)
+{
+  TcSipMessageBuilder *copy;
+
+  g_return_val_if_fail (builder != NULL, NULL);
+
+  copy = builder_new (g_strdup (builder->start_line));
+  for (guint i = 0; i < builder->fields->len; i++)
+    {
+      const Field *field = &g_array_index (builder->fields, Field, i);
+
+      add_field (copy, field->name, strlen (field->name), field->value, strlen (field->value));
+    }
+  if (builder->body)
+    copy->body = g_bytes_ref (builder->body);
+  return copy;
+}
+
+gboolean
+tc_sip_message_builder_set_request_uri (TcSipMessageBuilder *builder, const char *request_uri)
+{
+  const char *space;
+
+  g_return_val_if_fail (builder != NULL && request_uri != NULL, FALSE);
+
+  space = strchr (builder->start_line, ' ');
+  if (!space || g_str_has_prefix (builder->start_line, "SIP/"))
+    return FALSE;
+  {
+    char *line =
+      g_strdup_printf ("%.*s %s SIP/2.0", (int) (space - builder->start_line), builder->start_line, request_uri);
+
+    g_free (builder->start_line);
+    builder->start_line = line;
+  }
+  return TRUE;
+}
+
+char *
+tc_sip_message_builder_get_header (const TcSipMessageBuilder *builder, const char *name)
+{
+  g_return_val_if_fail (builder != NULL && name != NULL, NULL);
+
+  for (guint i = 0; i < builder->fields->len; i++)
+    {
+      const Field *field = &g_array_index (builder->fields, Field, i);
+
+      if (same_header (field->name, name))
+        return g_strdup (field->value);
+    }
+  return NULL;
+}
+
+GBytes *
+tc_sip_message_builder_get_body (const TcSipMessageBuilder *builder)
+{
+  g_return_val_if_fail (builder != NULL, NULL);
+  return builder->body;
+}
+
 static gboolean
 check_field (const Field *field, GError **error)
 {

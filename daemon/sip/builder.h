@@ -29,6 +29,14 @@ TcSipMessageBuilder *tc_sip_message_builder_new_response_to (const TcSipMessage 
 /* A builder holding a copy of @msg's start line, headers and body. */
 TcSipMessageBuilder *tc_sip_message_builder_new_from_message (const TcSipMessage *msg);
 void tc_sip_message_builder_free (TcSipMessageBuilder *builder);
+/* A deep copy (the body is shared: GBytes are immutable). */
+TcSipMessageBuilder *tc_sip_message_builder_copy (const TcSipMessageBuilder *builder);
+/* Replaces the Request-URI of a request builder; FALSE for a response. */
+gboolean tc_sip_message_builder_set_request_uri (TcSipMessageBuilder *builder, const char *request_uri);
+/* The value of the first header called @name (compact forms not mapped), or NULL. */
+char *tc_sip_message_builder_get_header (const TcSipMessageBuilder *builder, const char *name);
+/* The body, or NULL; borrowed. */
+GBytes *tc_sip_message_builder_get_body (const TcSipMessageBuilder *builder);
 
 /* Appends a header. */
 void tc_sip_message_builder_add_header (TcSipMessageBuilder *builder, const char *name, const char *value);

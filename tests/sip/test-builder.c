@@ -848,6 +848,43 @@ test_free_unused (void)
   tc_sip_message_builder_set_body (b, "application/sdp", SDP, strlen (SDP));
 }
 
+static void
+test_builder_copy_and_request_uri (void)
+{
+  g_autoptr (TcSipMessageBuilder) b = tc_sip_message_builder_new_request ("MESSAGE", "sip:bob@example.com");
+  g_autoptr (TcSipMessageBuilder) copy = NULL;
+  g_autoptr (TcSipMessage) a = NULL, c = NULL;
+  g_autofree char *call_id = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tc_sip_message_builder_add_header (b, "Via", "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa");
+  tc_sip_message_builder_add_header (b, "From", "<sip:alice@example.com>;tag=1");
+  tc_sip_message_builder_add_header (b, "To", "<sip:bob@example.com>");
+  tc_sip_message_builder_add_header (b, "Call-ID", "c1");
+  tc_sip_message_builder_add_header (b, "CSeq", "1 MESSAGE");
+  tc_sip_message_builder_set_body (b, "text/plain", "hi", 2);
+  copy = tc_sip_message_builder_copy (b);
+  g_assert_true (tc_sip_message_builder_set_request_uri (copy, "sip:bob@192.0.2.9:5070"));
+  tc_sip_message_builder_set_header (copy, "CSeq", "2 MESSAGE");
+  call_id = tc_sip_message_builder_get_header (copy, "call-id");
+  g_assert_cmpstr (call_id, ==, "c1");
+  g_assert_null (tc_sip_message_builder_get_header (copy, "Route"));
+  g_assert_cmpuint (g_bytes_get_size (tc_sip_message_builder_get_body (copy)), ==, 2);
+
+  a = tc_sip_message_builder_end (g_steal_pointer (&b), &error);
+  g_assert_no_error (error);
+  c = tc_sip_message_builder_end (g_steal_pointer (&copy), &error);
+  g_assert_no_error (error);
+  g_assert_true (tc_sip_str_equal (tc_sip_message_get_request_uri_text (a), "sip:bob@example.com"));
+  g_assert_true (tc_sip_str_equal (tc_sip_message_get_request_uri_text (c), "sip:bob@192.0.2.9:5070"));
+  g_assert_cmpuint (tc_sip_message_get_cseq (a)->seq, ==, 1);
+  g_assert_cmpuint (tc_sip_message_get_cseq (c)->seq, ==, 2);
+  g_assert_true (tc_sip_str_equal (tc_sip_message_get_body (c), "hi"));
+
+  b = tc_sip_message_builder_new_response (200, NULL);
+  g_assert_false (tc_sip_message_builder_set_request_uri (b, "sip:x@example.com"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -890,6 +927,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sip/builder/copy/from-parsed-folded", test_from_parsed_folded);
   g_test_add_func ("/sip/builder/copy/strip-body", test_from_message_strip_body);
   g_test_add_func ("/sip/builder/free-unused", test_free_unused);
+  g_test_add_func ("/sip/builder/copy/builder-and-request-uri", test_builder_copy_and_request_uri);
 
   return g_test_run ();
 }
