@@ -16,13 +16,21 @@
  *  - matches CANCEL to the INVITE it cancels (§9.2) and answers the CANCEL
  *    itself (200, or 481 when nothing matches);
  *  - detects merged requests (§8.2.2.2) and answers 482;
- *  - answers 400 to a request that did not parse but whose Via, From, To,
- *    Call-ID and CSeq could be salvaged; drops what cannot be answered;
+ *  - answers a request that did not parse but whose Via, From, To, Call-ID
+ *    and CSeq could be salvaged (salvage.h) with the parse error's status
+ *    (400, 505, 513, 416…) and message as reason phrase; drops what cannot
+ *    be answered, and never answers an ACK or a response;
  *  - passes responses that match no transaction (a 2xx retransmission or a
  *    forked 2xx after the INVITE transaction ended) to the TU, which ACKs
  *    them (§13.2.2.4, §17.1.1.2);
  *  - sends responses per §18.2.2: over the request's flow (for UDP, to the
- *    received/rport source), and requests to a TcSipTarget or over a flow;
+ *    received/rport source); when that flow has closed, to the top Via's
+ *    received (or sent-by) address, at its rport (UDP) or sent-by port,
+ *    through tc_sip_transport_send() — IP addresses only: a sent-by host
+ *    name is not resolved (RFC 3263 §5) and the response fails;
+ *  - sends requests to a TcSipTarget or over a flow; a client transaction
+ *    whose flow closes fails with the flow's error (§17.1.4); server
+ *    transactions outlive their flow, as above;
  *  - caps the requests outstanding per destination (configurable, default
  *    unlimited), queueing the rest until earlier ones complete.
  *
@@ -30,6 +38,7 @@
  */
 #pragma once
 
+#include "sip/builder.h"
 #include "sip/client-transaction.h"
 #include "sip/server-transaction.h"
 #include "sip/transport.h"
@@ -95,14 +104,17 @@ TcSipClock *tc_sip_transaction_layer_get_clock (TcSipTransactionLayer *layer);
 const TcSipTimerValues *tc_sip_transaction_layer_get_timers (TcSipTransactionLayer *layer);
 
 /* 0 (the default): unlimited.  Otherwise at most @max client transactions
- * (not yet completed) per destination; later ones wait, in order. */
+ * (not yet completed) per destination (the flow a request is sent over,
+ * else its target); later ones wait, in order.  Raising it starts waiting
+ * ones at once. */
 void tc_sip_transaction_layer_set_max_outstanding (TcSipTransactionLayer *layer, guint max);
 
 /* Adds the topmost Via for a request sent over @type from @family:
  * "SIP/2.0/<type> <sent-by>;branch=z9hG4bK<random>;rport" (RFC 3581), the
- * sent-by from tc_sip_transport_get_sent_by().  Returns the branch
- * (borrowed from nothing: newly allocated), or NULL with @error when the
- * transport has no address for @type / @family. */
+ * sent-by from tc_sip_transport_get_sent_by() (no port when it says 0, an
+ * IPv6 address bracketed).  Returns the branch (newly allocated), or NULL
+ * with G_IO_ERROR_NOT_SUPPORTED when the transport has no address for
+ * @type / @family. */
 char *tc_sip_transaction_layer_add_via (TcSipTransactionLayer *layer, TcSipMessageBuilder *builder,
                                         TcSipTransportType type, GSocketFamily family, GError **error);
 
@@ -111,9 +123,14 @@ char *tc_sip_transaction_layer_add_via (TcSipTransactionLayer *layer, TcSipMessa
  * dialog requests on a registration's flow, RFC 5626).  @callbacks is
  * copied.  Returns the transaction (borrowed: the layer holds it until it
  * terminates; ref it to keep it longer), or NULL with @error when @request
- * is not a request, is an ACK (use tc_sip_transaction_layer_send_ack()), or
- * a transaction with its branch exists.  A send failure is reported through
- * @failed, never synchronously. */
+ * is not a request, is an ACK (use tc_sip_transaction_layer_send_stateless()),
+ * or has no RFC 3261 branch (TC_SIP_ERROR_INVALID_ARGUMENT), or a
+ * transaction with its branch and method exists
+ * (TC_SIP_ERROR_TRANSACTION_EXISTS).  A send failure is reported through
+ * @failed, never synchronously.  @terminated is called for every
+ * transaction returned, unless the layer is disposed first.  With a
+ * maximum outstanding (set_max_outstanding()) the transaction may be
+ * returned queued: it sends (and runs its timers) once its turn comes. */
 TcSipClientTransaction *tc_sip_transaction_layer_send_request (TcSipTransactionLayer *layer, TcSipMessage *request,
                                                                const TcSipTarget *target, TcSipFlow *flow,
                                                                const TcSipRequestCallbacks *callbacks,

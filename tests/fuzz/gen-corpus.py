@@ -755,6 +755,39 @@ HEADERS = [
 ]
 
 
+# Requests the parser refuses, for the salvage target (salvage.h): what the
+# transaction layer answers with 400/505/513 and what it must leave alone.
+SALVAGE = {
+    "bad-max-forwards": msg("INVITE sip:bob@biloxi.example.com SIP/2.0", [
+        "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds",
+        "Max-Forwards: seventy",
+        "To: Bob <sip:bob@biloxi.example.com>",
+        "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774",
+        "Call-ID: a84b4c76e66710@pc33.atlanta.example.com",
+        "CSeq: 314159 INVITE"]),
+    "compact-folded": msg("OPTIONS sip:carol@chicago.example.com SIP/2.0", [
+        "v: SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKnashds7,",
+        " SIP/2.0/TCP proxy.example.net;branch=z9hG4bK1",
+        "t: <sip:carol@chicago.example.com>",
+        "f: <sip:alice@atlanta.example.com>;tag=1",
+        "i: compact",
+        "CSeq: 1 OPTIONS",
+        "Expires: never"]),
+    "version-3": msg("REGISTER sip:example.com SIP/3.0", [
+        "Via: SIP/3.0/UDP 192.0.2.4;branch=z9hG4bKv3",
+        "To: <sip:a@example.com>", "From: <sip:a@example.com>;tag=2",
+        "Call-ID: v3", "CSeq: 2 REGISTER"]),
+    "bare-lf": b"MESSAGE sip:x@y SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bKlf\nTo: <sip:x@y>\n"
+               b"From: <sip:a@b>;tag=3\nCall-ID: lf\nCSeq: 1 MESSAGE\nContent-Length: 99\n\nshort",
+    "no-call-id": msg("BYE sip:x@y SIP/2.0", [
+        "Via: SIP/2.0/UDP h;branch=z9hG4bKnc", "To: <sip:x@y>;tag=4", "From: <sip:a@b>;tag=5",
+        "CSeq: 2 BYE"]),
+    "response": msg("SIP/2.0 200 OK", [
+        "Via: SIP/2.0/UDP h;branch=z9hG4bKr", "To: <sip:x@y>;tag=4", "From: <sip:a@b>;tag=5",
+        "Call-ID: r", "CSeq: 2 BYE", "Max-Forwards: x"]),
+}
+
+
 def write(target, name, data):
     d = os.path.join(CORPUS, target)
     os.makedirs(d, exist_ok=True)
@@ -772,6 +805,8 @@ def main():
         assert name not in seen, name
         seen.add(name)
         write("sip-header", name, bytes([selector(func, header_id)]) + value.encode("utf-8"))
+    for name, data in SALVAGE.items():
+        write("salvage", name, data)
     print("wrote %d messages, %d URIs, %d header values" % (len(MESSAGES), len(URIS), len(HEADERS)),
           file=sys.stderr)
 
