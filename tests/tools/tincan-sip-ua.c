@@ -18,11 +18,15 @@
  *   tincan-sip-ua … --register sip:registrar --aor sip:u@domain --user U --password P
  *       REGISTER (digest auth) then, with --serve, stays to take requests.
  */
+#include <glib-unix.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "sip/net-transport.h"
+#include "sip/transport-mux.h"
+#include "sip/ws-transport.h"
 #include "sip/sip-error.h"
 #include "sip/stack.h"
 
@@ -251,6 +255,8 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipClock) clock = NULL;
   g_autoptr (TcSipNetTransport) net = NULL;
+  g_autoptr (TcSipWsTransport) ws = NULL;
+  g_autoptr (TcSipTransportMux) mux = tc_sip_transport_mux_new ();
   TcSipNetTransportConfig net_config;
   TcSipStackConfig config;
   const char *from;
@@ -297,7 +303,15 @@ main (int argc, char **argv)
 
   tc_sip_stack_config_init (&config);
   config.user_agent = "tincan-sip-ua";
-  app.stack = tc_sip_stack_new (TC_SIP_TRANSPORT (net), NULL, clock, &config);
+  ws = tc_sip_ws_transport_new (NULL, clock, &error);
+  if (!ws)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  tc_sip_transport_mux_add (mux, TC_SIP_TRANSPORT (net));
+  tc_sip_transport_mux_add (mux, TC_SIP_TRANSPORT (ws));
+  app.stack = tc_sip_stack_new (TC_SIP_TRANSPORT (mux), NULL, clock, &config);
   if (opt_serve)
     tc_sip_stack_set_handlers (app.stack, &serve_handlers, &app);
   if (opt_user)
@@ -387,6 +401,8 @@ main (int argc, char **argv)
   if (opt_serve)
     {
       app.loop = g_main_loop_new (NULL, FALSE);
+      g_unix_signal_add (SIGTERM, on_quit, app.loop);
+      g_unix_signal_add (SIGINT, on_quit, app.loop);
       g_main_loop_run (app.loop);
     }
   else
