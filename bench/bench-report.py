@@ -124,9 +124,31 @@ def fmt_ratio(x):
     return "{:.2f}x".format(x)
 
 
+# Sections of docs/benchmarks.md written by other benchmark scripts; the
+# parse report is regenerated as a whole, so it carries them over.
+KEPT_SECTIONS = ("## SIP stack: OPTIONS round trip and transactions/s (issue 3)",)
+
+
+def kept_sections(path):
+    if not path or not os.path.exists(path):
+        return ""
+    with open(path) as fp:
+        text = fp.read()
+    out = []
+    for title in KEPT_SECTIONS:
+        i = text.find(title)
+        if i < 0:
+            continue
+        j = text.find("\n## ", i + len(title))
+        out.append(text[i:j + 1 if j >= 0 else len(text)].rstrip("\n") + "\n")
+    return "".join("\n" + s for s in out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results_dir")
+    ap.add_argument("--keep-sections-of", metavar="FILE",
+                    help="carry over the sections of FILE that other benchmarks write (bench/options/)")
     args = ap.parse_args()
     d = args.results_dir
 
@@ -315,7 +337,7 @@ def main():
       "`%s/`." % (info.get("rounds", "?"), info.get("time", "?"), info.get("results_dir", "build-bench/bench-results")))
     w("")
     w(METHOD)
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + kept_sections(args.keep_sections_of)
 
 
 METHOD = """## Method

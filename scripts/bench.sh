@@ -9,6 +9,13 @@
 #
 # Usage: scripts/bench.sh [--rounds N] [--time SEC] [--callgrind-iters N]
 #                         [--no-callgrind] [--output FILE]
+#        scripts/bench.sh options [bench-options.py arguments]
+#
+#   options              the SIP stack benchmark of issue 3 instead: OPTIONS
+#                        round trip (p50/p99) and non-INVITE transactions/s
+#                        for tincan-sip-responder, SIPp, Kamailio and baresip
+#                        (bench/options/); replaces its section of the
+#                        output file; see bench/options/bench-options.py -h
 #
 #   --rounds N           timed rounds; each runs the four programs once (11)
 #   --time SEC           seconds one program spends on one message per round (0.2)
@@ -30,12 +37,15 @@ command_line="scripts/bench.sh${*:+ $*}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    options)
+      shift
+      exec "$(dirname "$0")/../bench/options/run.sh" "$@" ;;
     --rounds) rounds=$2; shift 2 ;;
     --time) time_per=$2; shift 2 ;;
     --callgrind-iters) cg_iters=$2; shift 2 ;;
     --no-callgrind) callgrind=no; shift ;;
     --output) output=$2; shift 2 ;;
-    -h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -205,7 +215,7 @@ EOF
 } >"$results/run-info.txt"
 
 mkdir -p "$(dirname "$output")"
-python3 bench/bench-report.py "$results" >"$output.tmp"
+python3 bench/bench-report.py --keep-sections-of "$output" "$results" >"$output.tmp"
 mv "$output.tmp" "$output"
 log "wrote $output"
 sed -n '/^## Result/,/^## Machine/p' "$output" | sed '$d'

@@ -61,14 +61,15 @@ make_certificates (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tincan-loopback-XXXXXX", &error);
+  g_autofree char *ext = NULL;
 
   g_assert_no_error (error);
   g_assert_true (run_openssl (dir, "req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 "
                                    "-subj /CN=Tincan-Test-CA"));
   g_assert_true (run_openssl (dir, "req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
                                    "-subj /CN=127.0.0.1"));
-  g_assert_true (g_file_set_contents (g_build_filename (dir, "ext.cnf", NULL),
-                                      "subjectAltName=IP:127.0.0.1,DNS:localhost\n", -1, NULL));
+  ext = g_build_filename (dir, "ext.cnf", NULL);
+  g_assert_true (g_file_set_contents (ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n", -1, NULL));
   g_assert_true (run_openssl (dir, "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
                                    "-out server.pem -days 1 -extfile ext.cnf"));
   return g_steal_pointer (&dir);
