@@ -9,6 +9,7 @@
 
 #include "sip/lex.h"
 #include "sip/message-private.h"
+#include "sip/parser.h"
 
 G_DEFINE_BOXED_TYPE (TcSipMessage, tc_sip_message, tc_sip_message_ref, tc_sip_message_unref)
 
@@ -493,4 +494,87 @@ tc_sip_message_equal (const TcSipMessage *a, const TcSipMessage *b)
           (ha->name.len != hb->name.len || g_ascii_strncasecmp (ha->name.str, hb->name.str, ha->name.len) != 0))
         return FALSE;
     }
+}
+
+/* ---- RFC 3261 §18.2.1 / RFC 3581: received and rport ---------------------- */
+
+static gboolean
+sent_by_is_source (const TcSipVia *via, GInetAddress *source)
+{
+  g_autofree char *host = g_strndup (via->host.str, via->host.len);
+  g_autoptr (GInetAddress) sent_by = g_inet_address_new_from_string (host);
+
+  return sent_by && g_inet_address_equal (sent_by, source);
+}
+
+TcSipMessage *
+tc_sip_message_stamp_via (TcSipMessage *msg, GInetSocketAddress *source)
+{
+  static const TcSipParserLimits unlimited = { G_MAXSIZE, G_MAXUINT, G_MAXSIZE };
+  const TcSipVia *via;
+  GInetAddress *inet;
+  gboolean add_received, fill_rport;
+  const char *sent_by_end, *via_end, *end;
+  TcSipParamsIter iter;
+  TcSipStr name, value;
+  g_autofree char *ip = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  GString *out;
+  TcSipMessage *stamped;
+
+  g_return_val_if_fail (msg != NULL, NULL);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (source), tc_sip_message_ref (msg));
+
+  if (!msg->is_request || msg->vias.len == 0)
+    return tc_sip_message_ref (msg);
+  via = &msg->vias.items[0];
+  inet = g_inet_socket_address_get_address (source);
+  add_received = !sent_by_is_source (via, inet);
+  fill_rport = via->rport == 0;
+  if (!add_received && !fill_rport)
+    return tc_sip_message_ref (msg);
+
+  /* The top Via runs from its protocol name to the end of its parameters
+   * (or of its sent-by when it has none). */
+  end = msg->base + msg->size;
+  sent_by_end = via->host.str + via->host.len;
+  if (sent_by_end < end && *sent_by_end == ']')
+    sent_by_end++;
+  if (via->port && sent_by_end < end && *sent_by_end == ':')
+    for (sent_by_end++; sent_by_end < end && g_ascii_isdigit (*sent_by_end); sent_by_end++)
+      ;
+  via_end = via->params.raw.str ? via->params.raw.str + via->params.raw.len : sent_by_end;
+
+  ip = g_inet_address_to_string (inet);
+  out = g_string_sized_new (msg->size + 64);
+  g_string_append_len (out, msg->base, sent_by_end - msg->base);
+  tc_sip_params_iter_init (&iter, &via->params);
+  while (tc_sip_params_iter_next (&iter, &name, &value))
+    {
+      if (tc_sip_str_equal_ci (name, "received") || tc_sip_str_equal_ci (name, "rport"))
+        continue;
+      g_string_append_c (out, ';');
+      g_string_append_len (out, name.str, name.len);
+      if (tc_sip_str_is_set (value))
+        {
+          g_string_append_c (out, '=');
+          g_string_append_len (out, value.str, value.len);
+        }
+    }
+  if (add_received || fill_rport)
+    g_string_append_printf (out, ";received=%s", ip);
+  if (via->rport >= 0)
+    g_string_append_printf (out, ";rport=%u", g_inet_socket_address_get_port (source));
+  g_string_append_len (out, via_end, end - via_end);
+
+  bytes = g_string_free_to_bytes (out);
+  stamped = tc_sip_message_parse_datagram (bytes, &unlimited, &error);
+  if (!stamped)
+    {
+      /* Cannot happen for a message that parsed; keep the original. */
+      g_debug ("stamping Via failed: %s", error->message);
+      return tc_sip_message_ref (msg);
+    }
+  return stamped;
 }

@@ -18,6 +18,8 @@
 
 #include <glib-object.h>
 
+#include <gio/gio.h>
+
 #include "sip/header.h"
 #include "sip/str.h"
 #include "sip/uri.h"
@@ -137,6 +139,14 @@ GBytes *tc_sip_message_to_bytes (const TcSipMessage *msg);
  * case-insensitive names for others; values byte for byte; Content-Length
  * compared through the body) and the same body. */
 gboolean tc_sip_message_equal (const TcSipMessage *a, const TcSipMessage *b);
+
+/* RFC 3261 §18.2.1 and RFC 3581 §4: a request received from @source with
+ * "received" added to its top Via when the sent-by is not @source's IP
+ * (or rport is asked for), and "rport" given the source port when the Via
+ * carries an empty rport.  Returns a new reference: on @msg itself when
+ * nothing changes, else on a re-parsed copy.  Responses built from the
+ * request (builder.h) then carry both back. */
+TcSipMessage *tc_sip_message_stamp_via (TcSipMessage *msg, GInetSocketAddress *source);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcSipMessage, tc_sip_message_unref)
 

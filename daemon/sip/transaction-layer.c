@@ -284,10 +284,16 @@ static void
 on_transport_message (TcSipTransport *transport, TcSipMessage *message, TcSipFlow *flow, gpointer user_data)
 {
   TcSipTransactionLayer *layer = user_data;
-  g_autoptr (TcSipTransactionLayer) hold = g_object_ref (layer);
+  G_GNUC_UNUSED g_autoptr (TcSipTransactionLayer) hold = g_object_ref (layer);
 
   if (tc_sip_message_is_request (message))
-    tc_sip_layer_receive_request (layer, message, flow);
+    {
+      GInetSocketAddress *source = flow ? tc_sip_flow_get_remote_address (flow) : NULL;
+      g_autoptr (TcSipMessage) stamped =
+        source ? tc_sip_message_stamp_via (message, source) : tc_sip_message_ref (message);
+
+      tc_sip_layer_receive_request (layer, stamped, flow);
+    }
   else
     tc_sip_layer_receive_response (layer, message, flow);
 }
@@ -296,7 +302,7 @@ static void
 on_transport_flow_closed (TcSipTransport *transport, TcSipFlow *flow, const GError *error, gpointer user_data)
 {
   TcSipTransactionLayer *layer = user_data;
-  g_autoptr (TcSipTransactionLayer) hold = g_object_ref (layer);
+  G_GNUC_UNUSED g_autoptr (TcSipTransactionLayer) hold = g_object_ref (layer);
 
   /* §17.1.4: client transactions on the flow fail.  Server transactions
    * stay: their responses open a new connection (§18.2.2), and fail then

@@ -142,7 +142,7 @@ ws_flow_detach (TcSipWsFlow *flow)
 static void
 ws_flow_shutdown (TcSipWsFlow *flow)
 {
-  g_autoptr (TcSipWsFlow) flow_ref = g_object_ref (flow);
+  G_GNUC_UNUSED g_autoptr (TcSipWsFlow) flow_ref = g_object_ref (flow);
   g_autoptr (TcSipWsTransport) self = flow->transport ? g_object_ref (flow->transport) : NULL;
 
   if (flow->shut_down)
@@ -255,7 +255,7 @@ static void
 on_conn_closed (SoupWebsocketConnection *conn, gpointer user_data)
 {
   TcSipWsFlow *flow = user_data;
-  g_autoptr (TcSipWsFlow) flow_ref = g_object_ref (flow);
+  G_GNUC_UNUSED g_autoptr (TcSipWsFlow) flow_ref = g_object_ref (flow);
 
   if (!flow->shut_down)
     {

@@ -1254,6 +1254,96 @@ test_refcount (void)
   g_assert_true (tc_sip_message_equal (boxed, msg));
 }
 
+static TcSipMessage *
+parse_text (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  TcSipMessage *msg = tc_sip_message_parse (text, strlen (text), NULL, &error);
+
+  g_assert_no_error (error);
+  return msg;
+}
+
+static char *
+top_via_text (TcSipMessage *msg)
+{
+  gint i = tc_sip_message_find_header (msg, TC_SIP_HEADER_VIA, 0);
+  const TcSipHeader *h = tc_sip_message_get_header (msg, i);
+
+  return g_strndup (h->value.str, h->value.len);
+}
+
+static void
+test_stamp_via (void)
+{
+  static const struct {
+    const char *via;
+    const char *source;
+    guint16 port;
+    const char *expected; /* NULL: unchanged, same object */
+  } cases[] = {
+    { "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;rport", "198.51.100.7", 40000,
+      "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;received=198.51.100.7;rport=40000" },
+    { "SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bKa", "192.0.2.1", 5060,
+      "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;received=192.0.2.1;rport=5060" },
+    { "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa", "192.0.2.1", 5071, NULL },
+    { "SIP/2.0/TCP client.example.com;branch=z9hG4bKa", "192.0.2.9", 33000,
+      "SIP/2.0/TCP client.example.com;branch=z9hG4bKa;received=192.0.2.9" },
+    { "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;rport, SIP/2.0/UDP 192.0.2.2;branch=z9hG4bKb;rport", "192.0.2.3",
+      7000,
+      "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;received=192.0.2.3;rport=7000, SIP/2.0/UDP "
+      "192.0.2.2;branch=z9hG4bKb;rport" },
+    { "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bKa;rport", "2001:db8::1", 5062,
+      "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bKa;received=2001:db8::1;rport=5062" },
+    { "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa;received=10.0.0.1;rport=9", "192.0.2.4", 9999,
+      "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa;received=192.0.2.4;rport=9999" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("OPTIONS sip:b@example.com SIP/2.0\r\n"
+                                               "v: %s\r\n"
+                                               "From: <sip:a@example.com>;tag=1\r\n"
+                                               "To: <sip:b@example.com>\r\n"
+                                               "Call-ID: c\r\n"
+                                               "CSeq: 1 OPTIONS\r\n"
+                                               "Content-Length: 2\r\n\r\nhi",
+                                               cases[i].via);
+      g_autoptr (TcSipMessage) msg = parse_text (text);
+      g_autoptr (GSocketAddress) source = g_inet_socket_address_new_from_string (cases[i].source, cases[i].port);
+      g_autoptr (TcSipMessage) stamped = tc_sip_message_stamp_via (msg, G_INET_SOCKET_ADDRESS (source));
+      g_autofree char *via = top_via_text (stamped);
+
+      g_test_message ("case %u: %s", i, cases[i].via);
+      if (!cases[i].expected)
+        {
+          g_assert_true (stamped == msg);
+          continue;
+        }
+      g_assert_true (stamped != msg);
+      g_assert_cmpstr (via, ==, cases[i].expected);
+      g_assert_cmpuint (tc_sip_message_get_n_vias (stamped), ==, tc_sip_message_get_n_vias (msg));
+      g_assert_true (tc_sip_str_equal (tc_sip_message_get_body (stamped), "hi"));
+      g_assert_true (tc_sip_str_equal (tc_sip_message_get_call_id (stamped), "c"));
+    }
+}
+
+static void
+test_stamp_via_response (void)
+{
+  g_autoptr (TcSipMessage) msg = parse_text ("SIP/2.0 200 OK\r\n"
+                                             "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa;rport\r\n"
+                                             "From: <sip:a@example.com>;tag=1\r\n"
+                                             "To: <sip:b@example.com>;tag=2\r\n"
+                                             "Call-ID: c\r\n"
+                                             "CSeq: 1 OPTIONS\r\n"
+                                             "Content-Length: 0\r\n\r\n");
+  g_autoptr (GSocketAddress) source = g_inet_socket_address_new_from_string ("192.0.2.8", 1);
+  g_autoptr (TcSipMessage) stamped = tc_sip_message_stamp_via (msg, G_INET_SOCKET_ADDRESS (source));
+
+  g_assert_true (stamped == msg);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1284,6 +1374,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/sip/message/datagram/truncated", test_datagram_truncated);
   g_test_add_func ("/sip/message/datagram/leading-crlf", test_datagram_leading_crlf);
   g_test_add_func ("/sip/message/refcount", test_refcount);
+  g_test_add_func ("/sip/message/stamp-via", test_stamp_via);
+  g_test_add_func ("/sip/message/stamp-via/response", test_stamp_via_response);
 
   for (i = 0; i < G_N_ELEMENTS (bad_messages); i++)
     {

@@ -711,6 +711,40 @@ test_server_new_request (Fixture *f, gconstpointer data)
   g_assert_cmpuint (tc_sip_flow_get_n_uses (f->udp), ==, 1);
 }
 
+/* RFC 3581 §4 / RFC 3261 §18.2.1: the response carries received and rport. */
+static void
+test_server_received_rport (Fixture *f, gconstpointer data)
+{
+  GInetSocketAddress *remote = tc_sip_flow_get_remote_address (f->udp);
+  g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (remote));
+  TcSipServerTransaction *tr;
+  const TcSipVia *via;
+
+  inject (f, f->udp,
+          g_strdup ("OPTIONS sip:alice@192.0.2.1 SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP client.example.org:5070;branch=z9hG4bKrport;rport\r\n"
+                    "To: <sip:alice@192.0.2.1>\r\nFrom: <sip:carol@example.org>;tag=c\r\n"
+                    "Call-ID: rport\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"));
+  g_assert_cmpuint (f->server_transactions->len, ==, 1);
+  tr = g_ptr_array_index (f->server_transactions, 0);
+  tu_respond (f, tr, 200);
+  via = tc_sip_message_get_via (last_sent (f), 0);
+  g_assert_true (tc_sip_str_equal (via->host, "client.example.org"));
+  g_assert_cmpuint (via->port, ==, 5070);
+  g_assert_true (tc_sip_str_equal (via->received, ip));
+  g_assert_cmpint (via->rport, ==, g_inet_socket_address_get_port (remote));
+  g_assert_true (tc_sip_str_equal (via->branch, "z9hG4bKrport"));
+
+  /* a retransmission with the same branch and sent-by still matches */
+  inject (f, f->udp,
+          g_strdup ("OPTIONS sip:alice@192.0.2.1 SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP client.example.org:5070;branch=z9hG4bKrport;rport\r\n"
+                    "To: <sip:alice@192.0.2.1>\r\nFrom: <sip:carol@example.org>;tag=c\r\n"
+                    "Call-ID: rport\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"));
+  g_assert_cmpuint (f->server_transactions->len, ==, 1);
+  g_assert_cmpuint (n_sent (f), ==, 2);
+}
+
 static void
 test_server_invite_trying (Fixture *f, gconstpointer data)
 {
@@ -1033,6 +1067,7 @@ main (int argc, char *argv[])
   ADD ("client/over-flow", test_client_over_flow);
   ADD ("client/max-outstanding", test_client_max_outstanding);
   ADD ("server/new-request", test_server_new_request);
+  ADD ("server/received-rport", test_server_received_rport);
   ADD ("server/invite-trying", test_server_invite_trying);
   ADD ("server/ack-non-2xx", test_server_ack_non_2xx);
   ADD ("server/ack-2xx", test_server_ack_2xx);

@@ -517,7 +517,6 @@ test_request_response (Fixture *f, gconstpointer data)
 {
   TcSipFlow *flow;
   TcSipMessage *response;
-  g_autoptr (GSocketAddress) remote = NULL;
 
   server_start (f, NULL);
   client_start (f, NULL);
