@@ -15,7 +15,7 @@
 
 struct _TcSipRequest {
   gint ref_count;
-  TcSipStack *stack; /* strong while the request is in progress */
+  TcSipStack *stack; /* weak: NULL once the stack is disposed (tc_sip_request_finalize_all) */
 
   TcSipMessageBuilder *template; /* the request without Via */
   char *method;
@@ -42,6 +42,7 @@ struct _TcSipRequest {
   TcSipFlow *flow;
   TcSipTarget sent_target;
   TcSipRedirect *redirect;
+  TcSipUri *next_hop; /* what was resolved */
   GError *last_error;
   TcSipMessage *last_503;
 
@@ -73,7 +74,6 @@ tc_sip_request_unref (TcSipRequest *request)
   if (!request || !g_atomic_int_dec_and_test (&request->ref_count))
     return;
 
-  g_clear_object (&request->stack);
   g_clear_pointer (&request->template, tc_sip_message_builder_free);
   g_free (request->method);
   g_clear_pointer (&request->dialog, tc_sip_dialog_unref);
@@ -89,6 +89,7 @@ tc_sip_request_unref (TcSipRequest *request)
   g_clear_object (&request->flow);
   tc_sip_target_clear (&request->sent_target);
   g_clear_pointer (&request->redirect, tc_sip_redirect_free);
+  g_clear_pointer (&request->next_hop, tc_sip_uri_unref);
   g_clear_error (&request->last_error);
   g_clear_pointer (&request->last_503, tc_sip_message_unref);
   g_free (request->cancel_reason);
@@ -279,53 +280,185 @@ early_dialog_for (TcSipRequest *request, TcSipMessage *response)
   return dialog;
 }
 
+/* Adds the Via for @target to the ACK in @builder and sends it; the
+ * dialog's entry, when the stack still has one, keeps it for the
+ * retransmissions of the 2xx. */
 static void
-send_ack_for (TcSipRequest *request, TcSipDialog *dialog, TcSipMessage *response, gboolean tell_tu)
+ack_send_built (TcSipStack *stack, const char *dialog_id, TcSipMessageBuilder *builder, const TcSipTarget *target,
+                TcSipFlow *flow)
 {
-  TcSipStack *stack = request->stack;
-  TcSipStackDialog *entry = tc_sip_stack_add_dialog (stack, dialog);
-  g_autoptr (TcSipMessageBuilder) builder = NULL;
+  g_autoptr (TcSipMessageBuilder) owned = builder;
   g_autoptr (TcSipMessage) ack = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *branch = NULL;
+  TcSipStackDialog *entry = tc_sip_stack_lookup_dialog (stack, dialog_id);
 
-  builder = tc_sip_dialog_build_ack (dialog, request->sent, &error);
-  if (builder && tell_tu && !request->abandoned && request->handlers.build_ack)
-    request->handlers.build_ack (request, response, builder, request->user_data);
-  if (builder)
-    branch = tc_sip_transaction_layer_add_via (stack->layer, builder, request->sent_target.type,
-                                               target_family (&request->sent_target), &error);
+  if (entry)
+    entry->ack_resolving = FALSE;
+  branch = tc_sip_transaction_layer_add_via (stack->layer, owned, target->type, target_family (target), &error);
   if (branch)
-    ack = tc_sip_message_builder_end (g_steal_pointer (&builder), &error);
+    ack = tc_sip_message_builder_end (g_steal_pointer (&owned), &error);
   if (!ack)
     {
       g_warning ("cannot build the ACK for a 2xx: %s", error->message);
       return;
     }
-  tc_sip_stack_send_ack (stack, entry, ack, &request->sent_target, request->flow);
+  if (entry)
+    tc_sip_stack_send_ack (stack, entry, ack, target, flow);
+  else if (!tc_sip_transaction_layer_send_stateless (stack->layer, ack, target, flow, &error))
+    g_debug ("sending ACK: %s", error->message);
+}
+
+typedef struct {
+  TcSipStack *stack; /* valid unless the lookup was cancelled (stack->cancellable) */
+  char *dialog_id;
+  TcSipMessageBuilder *builder;
+} AckLookup;
+
+static void
+on_ack_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AckLookup *lookup = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) targets = tc_sip_resolver_lookup_finish (TC_SIP_RESOLVER (source), result, &error);
+
+  if (targets)
+    ack_send_built (lookup->stack, lookup->dialog_id, g_steal_pointer (&lookup->builder),
+                    &g_array_index (targets, TcSipTarget, 0), NULL);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      TcSipStackDialog *entry = tc_sip_stack_lookup_dialog (lookup->stack, lookup->dialog_id);
+
+      g_debug ("no target for the ACK: %s", error->message);
+      if (entry)
+        entry->ack_resolving = FALSE;
+    }
+  g_clear_pointer (&lookup->builder, tc_sip_message_builder_free);
+  g_free (lookup->dialog_id);
+  g_free (lookup);
+}
+
+/* §13.2.2.4: the ACK for a 2xx to the INVITE, built once per INVITE and
+ * dialog, and re-sent as it was for every retransmission of the 2xx.  It
+ * goes to the dialog's next hop: where the INVITE went when that is the
+ * same hop, else wherever the next hop resolves to. */
+static void
+send_ack_for (TcSipRequest *request, TcSipDialog *dialog, TcSipMessage *response, gboolean first)
+{
+  TcSipStack *stack = request->stack;
+  g_autofree char *id = tc_sip_dialog_get_id (dialog);
+  TcSipStackDialog *entry = tc_sip_stack_lookup_dialog (stack, id);
+  const TcSipUri *next_hop = tc_sip_dialog_get_next_hop (dialog);
+  g_autoptr (TcSipMessageBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+  AckLookup *lookup;
+
+  /* A dialog the TU has ended is not brought back by a late 2xx. */
+  if (!entry && first)
+    entry = tc_sip_stack_add_dialog (stack, dialog);
+  if (entry && entry->ack && tc_sip_message_get_cseq (entry->ack)->seq == tc_sip_message_get_cseq (request->sent)->seq)
+    {
+      tc_sip_stack_send_ack (stack, entry, entry->ack, &entry->ack_target, entry->ack_flow);
+      return;
+    }
+  if (entry && entry->ack_resolving)
+    return; /* it goes once resolved */
+
+  builder = tc_sip_dialog_build_ack (dialog, request->sent, &error);
+  if (!builder)
+    {
+      g_warning ("cannot build the ACK for a 2xx: %s", error->message);
+      return;
+    }
+  if (first && !request->abandoned && request->handlers.build_ack)
+    request->handlers.build_ack (request, response, builder, request->user_data);
+  if (request->fixed_flow || !next_hop || !request->next_hop || tc_sip_uri_equal (next_hop, request->next_hop))
+    {
+      ack_send_built (stack, id, g_steal_pointer (&builder), &request->sent_target, request->flow);
+      return;
+    }
+  if (entry)
+    entry->ack_resolving = TRUE;
+  lookup = g_new0 (AckLookup, 1);
+  lookup->stack = stack;
+  lookup->dialog_id = g_steal_pointer (&id);
+  lookup->builder = g_steal_pointer (&builder);
+  tc_sip_resolver_lookup_async (stack->resolver, next_hop, stack->cancellable, on_ack_resolved, lookup);
+}
+
+static void
+on_bye_final (TcSipRequest *bye, TcSipMessage *response, TcSipDialog *dialog, const GError *error, gpointer user_data)
+{
+  tc_sip_stack_end_dialog (bye->stack, bye->dialog);
+}
+
+/* Ends @dialog, which the TU does not want, with BYE; the stack forgets it
+ * when the BYE is over (until then, 2xx retransmissions are ACKed). */
+static void
+end_with_bye (TcSipRequest *request, TcSipDialog *dialog)
+{
+  static const TcSipRequestHandlers handlers = { .final = on_bye_final };
+  g_autoptr (TcSipMessageBuilder) bye = NULL;
+  g_autoptr (TcSipRequest) sent = NULL;
+  g_autoptr (GError) error = NULL;
+  TcSipRequestOptions options;
+
+  bye = tc_sip_dialog_build_request (dialog, "BYE", &error);
+  if (bye)
+    {
+      tc_sip_request_options_init (&options);
+      options.credentials = request->credentials;
+      sent =
+        tc_sip_stack_send_request (request->stack, dialog, g_steal_pointer (&bye), &options, &handlers, NULL, &error);
+    }
+  if (!sent)
+    {
+      g_debug ("cannot send BYE: %s", error->message);
+      tc_sip_stack_end_dialog (request->stack, dialog);
+    }
 }
 
 /* §13.2.2.4: a 2xx from a fork other than the one that won is ACKed and
- * its dialog ended with BYE. */
+ * its dialog ended with BYE, once. */
 static void
-end_extra_fork (TcSipRequest *request, TcSipMessage *response)
+extra_fork_2xx (TcSipRequest *request, TcSipMessage *response)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TcSipDialog) dialog = tc_sip_dialog_new_uac (request->sent, response, FALSE, &error);
-  g_autoptr (TcSipMessageBuilder) bye = NULL;
-  g_autoptr (TcSipRequest) sent = NULL;
-  TcSipRequestOptions options;
+  g_autofree char *id = tc_sip_dialog_id_from_message (response, TRUE);
+  TcSipStackDialog *entry = id ? tc_sip_stack_lookup_dialog (request->stack, id) : NULL;
+  g_autoptr (TcSipDialog) dialog = NULL;
 
+  if (entry)
+    {
+      /* A retransmission: the same ACK again, no second BYE. */
+      send_ack_for (request, entry->dialog, response, FALSE);
+      return;
+    }
+  dialog = tc_sip_dialog_new_uac (request->sent, response, FALSE, &error);
   if (!dialog)
     return;
+  tc_sip_stack_add_dialog (request->stack, dialog);
   send_ack_for (request, dialog, response, FALSE);
-  bye = tc_sip_dialog_build_request (dialog, "BYE", &error);
-  if (!bye)
+  end_with_bye (request, dialog);
+}
+
+/* A final non-2xx response or a failure ends the early dialogs (§12.3). */
+static void
+end_early_dialogs (TcSipRequest *request)
+{
+  if (!request->early)
     return;
-  tc_sip_request_options_init (&options);
-  options.credentials = request->credentials;
-  sent = tc_sip_stack_send_request (request->stack, dialog, g_steal_pointer (&bye), &options, NULL, NULL, &error);
-  tc_sip_stack_end_dialog (request->stack, dialog);
+  for (guint i = 0; i < request->early->len; i++)
+    {
+      TcSipDialog *dialog = g_ptr_array_index (request->early, i);
+
+      if (dialog != request->confirmed && request->stack)
+        {
+          tc_sip_dialog_terminate (dialog);
+          tc_sip_stack_end_dialog (request->stack, dialog);
+        }
+    }
+  g_ptr_array_set_size (request->early, 0);
 }
 
 static void
@@ -340,7 +473,7 @@ invite_2xx (TcSipRequest *request, TcSipMessage *response)
       if (to && tc_sip_str_equal (to->tag, tc_sip_dialog_get_remote_tag (request->confirmed)))
         send_ack_for (request, request->confirmed, response, FALSE); /* a retransmission */
       else
-        end_extra_fork (request, response);
+        extra_fork_2xx (request, response);
       return;
     }
 
@@ -367,17 +500,7 @@ invite_2xx (TcSipRequest *request, TcSipMessage *response)
 
   send_ack_for (request, dialog, response, TRUE);
   if (request->abandoned)
-    {
-      /* Nobody wants this call any more: end it. */
-      g_autoptr (TcSipMessageBuilder) bye = tc_sip_dialog_build_request (dialog, "BYE", NULL);
-      TcSipRequestOptions options;
-
-      tc_sip_request_options_init (&options);
-      if (bye)
-        tc_sip_request_unref (
-          tc_sip_stack_send_request (request->stack, dialog, g_steal_pointer (&bye), &options, NULL, NULL, NULL));
-      tc_sip_stack_end_dialog (request->stack, dialog);
-    }
+    end_with_bye (request, dialog); /* nobody wants this call any more */
   request_finish (request, response, dialog, NULL);
 }
 
@@ -598,6 +721,8 @@ on_response (TcSipClientTransaction *transaction, TcSipMessage *response, gpoint
       invite_2xx (request, response);
       return;
     }
+  if (request->is_invite)
+    end_early_dialogs (request);
   if (request->finished)
     return;
   if (status == 401 || status == 407)
@@ -622,6 +747,8 @@ on_failed (TcSipClientTransaction *transaction, const GError *error, gpointer us
 
   if (transaction != request->transaction || request->finished)
     return;
+  if (request->is_invite)
+    end_early_dialogs (request);
   {
     g_autofree char *target = tc_sip_target_to_string (&request->sent_target);
 
@@ -762,6 +889,8 @@ request_resolve (TcSipRequest *request)
       request_finish (request, NULL, NULL, error);
       return;
     }
+  g_clear_pointer (&request->next_hop, tc_sip_uri_unref);
+  request->next_hop = tc_sip_uri_copy (next_hop);
   transport = tc_sip_uri_get_transport (next_hop);
   request->explicit_udp = transport && g_ascii_strcasecmp (transport, "udp") == 0;
   g_clear_object (&request->cancellable);
@@ -807,7 +936,7 @@ tc_sip_stack_send_request (TcSipStack *stack, TcSipDialog *dialog, TcSipMessageB
 
   request = g_new0 (TcSipRequest, 1);
   request->ref_count = 1;
-  request->stack = g_object_ref (stack);
+  request->stack = stack;
   method = tc_sip_message_get_method_name (probe);
   request->method = g_strndup (method.str, method.len);
   request->is_invite = tc_sip_message_get_method (probe) == TC_SIP_METHOD_INVITE;
@@ -848,6 +977,26 @@ tc_sip_request_finalize_all (TcSipStack *stack)
 
       request->abandoned = TRUE;
       request->finished = TRUE;
+      request->stack = NULL;
       g_cancellable_cancel (request->cancellable);
+    }
+}
+
+void
+tc_sip_request_drop_transactions (TcSipStack *stack)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, stack->requests);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      TcSipRequest *request = key;
+
+      if (request->transaction)
+        {
+          g_clear_pointer (&request->transaction, tc_sip_client_transaction_unref);
+          tc_sip_request_unref (request); /* the transaction's hold: it will not terminate now */
+        }
     }
 }

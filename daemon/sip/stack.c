@@ -11,7 +11,7 @@
 
 struct _TcSipIncoming {
   gint ref_count;
-  TcSipStack *stack; /* weak: the stack outlives what it hands out while running */
+  TcSipStack *stack; /* weak: NULL (and no transaction) once the stack is disposed */
   TcSipServerTransaction *transaction;
   TcSipMessage *request;
   TcSipFlow *flow;
@@ -87,6 +87,7 @@ tc_sip_stack_add_dialog (TcSipStack *stack, TcSipDialog *dialog)
       return entry;
     }
   entry = g_new0 (TcSipStackDialog, 1);
+  entry->stack = stack;
   entry->dialog = tc_sip_dialog_ref (dialog);
   g_hash_table_insert (stack->dialogs, g_steal_pointer (&id), entry);
   return entry;
@@ -153,52 +154,27 @@ tc_sip_stack_handle_stray_2xx (TcSipStack *stack, TcSipMessage *response)
 
 /* ---- UAS: the 2xx to an INVITE until its ACK (§13.3.1.4) --------------------- */
 
-typedef struct {
-  TcSipStack *stack;
-  char *id;
-} DialogTimer;
-
-static void
-dialog_timer_free (DialogTimer *timer)
-{
-  g_free (timer->id);
-  g_free (timer);
-}
-
 static void
 retransmit_2xx (gpointer user_data)
 {
-  DialogTimer *timer = user_data;
-  TcSipStack *stack = timer->stack;
-  TcSipStackDialog *entry = g_hash_table_lookup (stack->dialogs, timer->id);
+  TcSipStackDialog *entry = user_data;
+  TcSipStack *stack = entry->stack;
 
-  if (!entry || !entry->pending_2xx)
-    {
-      dialog_timer_free (timer);
-      return;
-    }
   entry->retransmit_timer = 0;
-  if (!tc_sip_server_transaction_respond (entry->pending_2xx_transaction, entry->pending_2xx))
-    {
-      dialog_timer_free (timer);
-      return;
-    }
+  if (!entry->pending_2xx || !tc_sip_server_transaction_respond (entry->pending_2xx_transaction, entry->pending_2xx))
+    return;
   entry->retransmit_interval = MIN (entry->retransmit_interval * 2, stack->config.timers.t2);
-  entry->retransmit_timer = tc_sip_clock_add_timer (stack->clock, entry->retransmit_interval, retransmit_2xx, timer);
+  entry->retransmit_timer = tc_sip_clock_add_timer (stack->clock, entry->retransmit_interval, retransmit_2xx, entry);
 }
 
 static void
 ack_timed_out (gpointer user_data)
 {
-  DialogTimer *timer = user_data;
-  TcSipStack *stack = timer->stack;
-  TcSipStackDialog *entry = g_hash_table_lookup (stack->dialogs, timer->id);
+  TcSipStackDialog *entry = user_data;
+  TcSipStack *stack = entry->stack;
   g_autoptr (TcSipDialog) dialog = NULL;
   g_autoptr (TcSipMessageBuilder) bye = NULL;
 
-  dialog_timer_free (timer);
-  if (!entry)
-    return;
   entry->ack_timeout_timer = 0;
   dialog = tc_sip_dialog_ref (entry->dialog);
   stack_dialog_stop_retransmit (stack, entry);
@@ -215,8 +191,6 @@ static void
 start_2xx_retransmission (TcSipStack *stack, TcSipStackDialog *entry, TcSipServerTransaction *transaction,
                           TcSipMessage *response)
 {
-  DialogTimer *timer;
-
   stack_dialog_stop_retransmit (stack, entry);
   entry->pending_2xx_transaction = tc_sip_server_transaction_ref (transaction);
   entry->pending_2xx = tc_sip_message_ref (response);
@@ -224,17 +198,8 @@ start_2xx_retransmission (TcSipStack *stack, TcSipStackDialog *entry, TcSipServe
   /* On a reliable transport the 2xx is not retransmitted, but the ACK is
    * still awaited (§13.3.1.4). */
   if (!tc_sip_server_transaction_is_reliable (transaction))
-    {
-      timer = g_new0 (DialogTimer, 1);
-      timer->stack = stack;
-      timer->id = tc_sip_dialog_get_id (entry->dialog);
-      entry->retransmit_timer =
-        tc_sip_clock_add_timer (stack->clock, entry->retransmit_interval, retransmit_2xx, timer);
-    }
-  timer = g_new0 (DialogTimer, 1);
-  timer->stack = stack;
-  timer->id = tc_sip_dialog_get_id (entry->dialog);
-  entry->ack_timeout_timer = tc_sip_clock_add_timer (stack->clock, 64 * stack->config.timers.t1, ack_timed_out, timer);
+    entry->retransmit_timer = tc_sip_clock_add_timer (stack->clock, entry->retransmit_interval, retransmit_2xx, entry);
+  entry->ack_timeout_timer = tc_sip_clock_add_timer (stack->clock, 64 * stack->config.timers.t1, ack_timed_out, entry);
 }
 
 /* ---- incoming requests ---------------------------------------------------------- */
@@ -252,6 +217,8 @@ tc_sip_incoming_unref (TcSipIncoming *incoming)
 {
   if (!incoming || !g_atomic_int_dec_and_test (&incoming->ref_count))
     return;
+  if (incoming->stack)
+    g_hash_table_remove (incoming->stack->incoming_live, incoming);
   g_clear_pointer (&incoming->transaction, tc_sip_server_transaction_unref);
   g_clear_pointer (&incoming->request, tc_sip_message_unref);
   g_clear_object (&incoming->flow);
@@ -312,6 +279,8 @@ tc_sip_incoming_new_response (TcSipIncoming *incoming, guint status, const char 
     incoming->local_tag = tc_sip_random_tag ();
   builder = tc_sip_message_builder_new_response_to (incoming->request, status, reason,
                                                     status > 100 ? incoming->local_tag : NULL);
+  if (!stack)
+    return builder; /* disposed: tc_sip_incoming_respond() will refuse it */
   if (stack->user_agent)
     tc_sip_message_builder_add_header (builder, "Server", stack->user_agent);
   if (contact_user && status > 100 && status < 300 && creates_dialog (method))
@@ -351,6 +320,11 @@ tc_sip_incoming_respond (TcSipIncoming *incoming, TcSipMessageBuilder *response,
   g_return_val_if_fail (response != NULL, FALSE);
 
   stack = incoming->stack;
+  if (!stack)
+    {
+      tc_sip_set_error (error, TC_SIP_ERROR_INVALID_ARGUMENT, 500, "the stack is gone");
+      return FALSE;
+    }
   message = tc_sip_message_builder_end (g_steal_pointer (&owned), error);
   if (!message)
     return FALSE;
@@ -411,6 +385,7 @@ incoming_new (TcSipStack *stack, TcSipServerTransaction *transaction, TcSipMessa
   incoming->request = tc_sip_message_ref (request);
   incoming->flow = flow ? g_object_ref (flow) : NULL;
   incoming->dialog = dialog ? tc_sip_dialog_ref (dialog) : NULL;
+  g_hash_table_add (stack->incoming_live, incoming);
   return incoming;
 }
 
@@ -560,8 +535,28 @@ tc_sip_stack_dispose (GObject *object)
 {
   TcSipStack *stack = TC_SIP_STACK (object);
 
+  /* No handler runs from here on. */
+  g_cancellable_cancel (stack->cancellable);
   if (stack->requests)
     tc_sip_request_finalize_all (stack);
+  if (stack->incoming_live)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      /* The TU may keep its TcSipIncoming: it answers nothing any more and
+       * no longer holds a server transaction of the layer. */
+      g_hash_table_iter_init (&iter, stack->incoming_live);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          TcSipIncoming *incoming = key;
+
+          incoming->stack = NULL;
+          incoming->answered = TRUE;
+          g_clear_pointer (&incoming->transaction, tc_sip_server_transaction_unref);
+        }
+      g_hash_table_remove_all (stack->incoming_live);
+    }
   if (stack->dialogs)
     {
       GHashTableIter iter;
@@ -571,11 +566,19 @@ tc_sip_stack_dispose (GObject *object)
       while (g_hash_table_iter_next (&iter, NULL, &value))
         stack_dialog_stop_retransmit (stack, value);
     }
+  /* The layer goes first, even if someone else holds it: its transactions
+   * point at our requests and incoming requests. */
+  if (stack->layer)
+    {
+      tc_sip_transaction_layer_set_callbacks (stack->layer, NULL, NULL);
+      g_object_run_dispose (G_OBJECT (stack->layer));
+    }
+  if (stack->requests)
+    tc_sip_request_drop_transactions (stack);
   g_clear_pointer (&stack->requests, g_hash_table_unref);
   g_clear_pointer (&stack->incoming, g_hash_table_unref);
   g_clear_pointer (&stack->dialogs, g_hash_table_unref);
-  if (stack->layer)
-    tc_sip_transaction_layer_set_callbacks (stack->layer, NULL, NULL);
+  g_clear_pointer (&stack->incoming_live, g_hash_table_unref);
   g_clear_object (&stack->layer);
   g_clear_object (&stack->resolver);
   g_clear_object (&stack->transport);
@@ -588,6 +591,7 @@ tc_sip_stack_finalize (GObject *object)
   TcSipStack *stack = TC_SIP_STACK (object);
 
   g_clear_pointer (&stack->clock, tc_sip_clock_unref);
+  g_clear_object (&stack->cancellable);
   g_free (stack->user_agent);
   G_OBJECT_CLASS (tc_sip_stack_parent_class)->finalize (object);
 }
@@ -607,6 +611,8 @@ tc_sip_stack_init (TcSipStack *stack)
   stack->dialogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stack_dialog_free);
   stack->incoming = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) tc_sip_incoming_unref);
   stack->requests = g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify) tc_sip_request_unref, NULL);
+  stack->incoming_live = g_hash_table_new (g_direct_hash, g_direct_equal);
+  stack->cancellable = g_cancellable_new ();
 }
 
 TcSipStack *
