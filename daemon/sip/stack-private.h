@@ -24,6 +24,8 @@ typedef struct {
   guint retransmit_timer;  /* these two timers run with the entry as data: */
   guint ack_timeout_timer; /* cancelled before the entry is freed */
   gint64 retransmit_interval;
+  /* the connection the dialog runs over, held open while it lasts */
+  TcSipFlow *flow;
 } TcSipStackDialog;
 
 struct _TcSipStack {
@@ -49,6 +51,8 @@ struct _TcSipStack {
 /* Registers @dialog (a reference is taken) or returns the entry it has. */
 TcSipStackDialog *tc_sip_stack_add_dialog (TcSipStack *stack, TcSipDialog *dialog);
 TcSipStackDialog *tc_sip_stack_lookup_dialog (TcSipStack *stack, const char *id);
+/* Holds @flow (a connection: UDP flows are not held) for the dialog of @entry. */
+void tc_sip_stack_dialog_hold_flow (TcSipStackDialog *entry, TcSipFlow *flow);
 
 /* Sends @message (an ACK or a BYE-less stateless message) over @flow or to @target. */
 void tc_sip_stack_send_ack (TcSipStack *stack, TcSipStackDialog *entry, TcSipMessage *ack, const TcSipTarget *target,

@@ -356,6 +356,8 @@ send_ack_for (TcSipRequest *request, TcSipDialog *dialog, TcSipMessage *response
   /* A dialog the TU has ended is not brought back by a late 2xx. */
   if (!entry && first)
     entry = tc_sip_stack_add_dialog (stack, dialog);
+  if (entry && first && request->flow)
+    tc_sip_stack_dialog_hold_flow (entry, request->flow);
   if (entry && entry->ack && tc_sip_message_get_cseq (entry->ack)->seq == tc_sip_message_get_cseq (request->sent)->seq)
     {
       tc_sip_stack_send_ack (stack, entry, entry->ack, &entry->ack_target, entry->ack_flow);
@@ -701,6 +703,13 @@ on_response (TcSipClientTransaction *transaction, TcSipMessage *response, gpoint
 
   if (transaction != request->transaction)
     return;
+  if (!request->flow && request->stack)
+    {
+      /* A connection still being set up when the request went out. */
+      TcSipFlow *flow = tc_sip_transaction_layer_get_client_flow (request->stack->layer, transaction);
+
+      request->flow = flow ? g_object_ref (flow) : NULL;
+    }
   if (status < 200)
     {
       TcSipDialog *dialog = NULL;

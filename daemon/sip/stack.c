@@ -45,6 +45,7 @@ stack_dialog_free (gpointer data)
   TcSipStackDialog *entry = data;
 
   /* Timers were cancelled by stack_dialog_stop_retransmit() before. */
+  tc_sip_stack_dialog_hold_flow (entry, NULL);
   tc_sip_dialog_unref (entry->dialog);
   g_clear_pointer (&entry->ack, tc_sip_message_unref);
   tc_sip_target_clear (&entry->ack_target);
@@ -52,6 +53,39 @@ stack_dialog_free (gpointer data)
   g_clear_pointer (&entry->pending_2xx_transaction, tc_sip_server_transaction_unref);
   g_clear_pointer (&entry->pending_2xx, tc_sip_message_unref);
   g_free (entry);
+}
+
+void
+tc_sip_stack_dialog_hold_flow (TcSipStackDialog *entry, TcSipFlow *flow)
+{
+  if (flow && !tc_sip_flow_is_reliable (flow))
+    flow = NULL;
+  if (entry->flow == flow)
+    return;
+  if (entry->flow)
+    {
+      tc_sip_flow_release (entry->flow);
+      g_clear_object (&entry->flow);
+    }
+  if (flow)
+    {
+      entry->flow = g_object_ref (flow);
+      tc_sip_flow_hold (flow);
+    }
+}
+
+TcSipFlow *
+tc_sip_stack_get_dialog_flow (TcSipStack *stack, TcSipDialog *dialog)
+{
+  g_autofree char *id = NULL;
+  TcSipStackDialog *entry;
+
+  g_return_val_if_fail (TC_SIP_IS_STACK (stack), NULL);
+  g_return_val_if_fail (dialog != NULL, NULL);
+
+  id = tc_sip_dialog_get_id (dialog);
+  entry = g_hash_table_lookup (stack->dialogs, id);
+  return entry ? entry->flow : NULL;
 }
 
 static void
@@ -341,7 +375,7 @@ tc_sip_incoming_respond (TcSipIncoming *incoming, TcSipMessageBuilder *response,
         {
           if (status >= 200)
             tc_sip_dialog_confirm (incoming->dialog, message, NULL);
-          tc_sip_stack_add_dialog (stack, incoming->dialog);
+          tc_sip_stack_dialog_hold_flow (tc_sip_stack_add_dialog (stack, incoming->dialog), incoming->flow);
         }
       else
         g_debug ("no UAS dialog: %s", local->message);

@@ -202,6 +202,11 @@ gboolean tc_sip_incoming_respond_status (TcSipIncoming *incoming, guint status, 
 /* Forgets @dialog (its usages ended): in-dialog requests for it get 481. */
 void tc_sip_stack_end_dialog (TcSipStack *stack, TcSipDialog *dialog);
 guint tc_sip_stack_get_n_dialogs (TcSipStack *stack);
+/* The connection (TCP/TLS/WS) @dialog runs over, held open by the stack
+ * until the dialog ends (the idle timeout does not close it); NULL over UDP
+ * or when unknown.  Its "closed" signal tells the TU the dialog lost its
+ * connection.  Borrowed. */
+TcSipFlow *tc_sip_stack_get_dialog_flow (TcSipStack *stack, TcSipDialog *dialog);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcSipRequest, tc_sip_request_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcSipIncoming, tc_sip_incoming_unref)

@@ -345,6 +345,8 @@ static void
 test_call (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (TcSipFlow) a_flow = NULL;
+  g_autoptr (TcSipFlow) b_flow = NULL;
 
   a_send (f, NULL, a_new_request (f, "INVITE"));
   g_assert_no_error (f->a_error);
@@ -356,6 +358,20 @@ test_call (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->b_requests[TC_SIP_METHOD_INVITE], ==, 1);
   g_assert_cmpuint (tc_sip_stack_get_n_dialogs (f->a), ==, 1);
   g_assert_cmpuint (tc_sip_stack_get_n_dialogs (f->b), ==, 1);
+
+  /* the connection of a dialog is held open while it lasts (UDP has none) */
+  if (f->type == TC_SIP_TRANSPORT_UDP)
+    {
+      g_assert_null (tc_sip_stack_get_dialog_flow (f->a, f->a_dialog));
+      g_assert_null (tc_sip_stack_get_dialog_flow (f->b, f->b_dialog));
+    }
+  else
+    {
+      a_flow = g_object_ref (tc_sip_stack_get_dialog_flow (f->a, f->a_dialog));
+      b_flow = g_object_ref (tc_sip_stack_get_dialog_flow (f->b, f->b_dialog));
+      g_assert_cmpuint (tc_sip_flow_get_n_holds (a_flow), ==, 1);
+      g_assert_cmpuint (tc_sip_flow_get_n_holds (b_flow), ==, 1);
+    }
 
   /* re-INVITE in the dialog */
   a_send (f, f->a_dialog, tc_sip_dialog_build_request (f->a_dialog, "INVITE", &error));
@@ -371,6 +387,11 @@ test_call (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->b_requests[TC_SIP_METHOD_BYE], ==, 1);
   g_assert_cmpuint (tc_sip_stack_get_n_dialogs (f->a), ==, 0);
   g_assert_cmpuint (tc_sip_stack_get_n_dialogs (f->b), ==, 0);
+  if (a_flow)
+    {
+      g_assert_cmpuint (tc_sip_flow_get_n_holds (a_flow), ==, 0);
+      g_assert_cmpuint (tc_sip_flow_get_n_holds (b_flow), ==, 0);
+    }
 
   /* a BYE for the ended dialog gets 481 */
   a_send (f, f->a_dialog, tc_sip_dialog_build_request (f->a_dialog, "BYE", &error));
