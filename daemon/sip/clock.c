@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * clock.c — TcSipClock: the main-loop clock (timers are GSources on a
- * GMainContext) and the manual clock (timers in a queue ordered by due
- * time, fired only by tc_sip_clock_manual_advance()).
+ * clock.c — TcSipClock: timers in one queue ordered by due time, fired
+ * by a single GSource on a GMainContext (the main-loop clock) or only by
+ * tc_sip_clock_manual_advance() (the manual clock).
  */
 #include "sip/clock.h"
 
@@ -11,36 +11,108 @@ typedef struct {
   gint64 due;
   TcSipClockFunc func;
   gpointer user_data;
-  TcSipClock *clock; /* main-loop clock: back pointer for the dispatch */
-  GSource *source;   /* main-loop clock only */
+  GSequenceIter *iter; /* its place in the queue */
 } Timer;
+
+/* The main-loop clock's one GSource: ready at the first timer's due time.
+ * One source for all timers keeps the main loop's prepare/check cost
+ * constant however many transactions are pending (a GSource per timer
+ * made every loop iteration walk thousands of them). */
+typedef struct {
+  GSource source;
+  TcSipClock *clock; /* weak: the clock destroys the source first */
+} ClockSource;
 
 struct _TcSipClock {
   gint ref_count;
   gboolean manual;
   guint next_id;
-  GHashTable *timers; /* id -> Timer */
+  GHashTable *timers; /* id -> Timer, owned */
+  GSequence *queue;   /* Timer, ordered by (due, id) */
 
   /* main-loop clock */
   GMainContext *context;
+  GSource *source;
 
   /* manual clock */
   gint64 now;
-  GSequence *queue; /* Timer, ordered by (due, id); owned by @timers */
 };
 
-static void
-timer_free (gpointer data)
+static gint
+compare_timers (gconstpointer a, gconstpointer b, gpointer user_data)
 {
-  Timer *timer = data;
+  const Timer *ta = a, *tb = b;
 
-  if (timer->source)
-    {
-      g_source_destroy (timer->source);
-      g_source_unref (timer->source);
-    }
-  g_free (timer);
+  if (ta->due != tb->due)
+    return ta->due < tb->due ? -1 : 1;
+  return ta->id < tb->id ? -1 : ta->id > tb->id;
 }
+
+static Timer *
+first_timer (TcSipClock *clock)
+{
+  GSequenceIter *first = g_sequence_get_begin_iter (clock->queue);
+
+  return g_sequence_iter_is_end (first) ? NULL : g_sequence_get (first);
+}
+
+/* Removes @timer from the queue and the table (which frees it). */
+static void
+timer_forget (TcSipClock *clock, Timer *timer)
+{
+  g_sequence_remove (timer->iter);
+  g_hash_table_remove (clock->timers, GUINT_TO_POINTER (timer->id));
+}
+
+static void
+update_ready_time (TcSipClock *clock)
+{
+  Timer *first;
+
+  if (!clock->source)
+    return;
+  first = first_timer (clock);
+  g_source_set_ready_time (clock->source, first ? MAX (first->due, 0) : -1);
+}
+
+/* Fires, in order, every timer due by @now; a callback may add or cancel
+ * timers.  Returns how many fired. */
+static guint
+fire_due (TcSipClock *clock, gint64 now)
+{
+  guint fired = 0;
+  Timer *timer;
+
+  while ((timer = first_timer (clock)) && timer->due <= now)
+    {
+      TcSipClockFunc func = timer->func;
+      gpointer user_data = timer->user_data;
+
+      if (clock->manual)
+        clock->now = MAX (clock->now, timer->due);
+      /* forget the timer before the call: the callback may cancel or re-add */
+      timer_forget (clock, timer);
+      func (user_data);
+      fired++;
+    }
+  return fired;
+}
+
+static gboolean
+clock_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  TcSipClock *clock = ((ClockSource *) source)->clock;
+
+  tc_sip_clock_ref (clock);
+  fire_due (clock, g_get_monotonic_time ());
+  update_ready_time (clock);
+  tc_sip_clock_unref (clock);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs clock_source_funcs = {
+  .dispatch = clock_source_dispatch,
+};
 
 static TcSipClock *
 clock_alloc (gboolean manual)
@@ -49,7 +121,8 @@ clock_alloc (gboolean manual)
 
   clock->ref_count = 1;
   clock->manual = manual;
-  clock->timers = g_hash_table_new_full (NULL, NULL, NULL, timer_free);
+  clock->timers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  clock->queue = g_sequence_new (NULL);
   return clock;
 }
 
@@ -59,6 +132,11 @@ tc_sip_clock_new_main_loop (GMainContext *context)
   TcSipClock *clock = clock_alloc (FALSE);
 
   clock->context = context ? g_main_context_ref (context) : g_main_context_ref_thread_default ();
+  clock->source = g_source_new (&clock_source_funcs, sizeof (ClockSource));
+  ((ClockSource *) clock->source)->clock = clock;
+  g_source_set_static_name (clock->source, "tincan-sip-clock");
+  g_source_set_ready_time (clock->source, -1);
+  g_source_attach (clock->source, clock->context);
   return clock;
 }
 
@@ -68,7 +146,6 @@ tc_sip_clock_new_manual (gint64 start_us)
   TcSipClock *clock = clock_alloc (TRUE);
 
   clock->now = start_us;
-  clock->queue = g_sequence_new (NULL);
   return clock;
 }
 
@@ -86,6 +163,11 @@ tc_sip_clock_unref (TcSipClock *clock)
   g_return_if_fail (clock != NULL);
   if (--clock->ref_count > 0)
     return;
+  if (clock->source)
+    {
+      g_source_destroy (clock->source);
+      g_clear_pointer (&clock->source, g_source_unref);
+    }
   g_clear_pointer (&clock->queue, g_sequence_free);
   g_hash_table_unref (clock->timers);
   g_clear_pointer (&clock->context, g_main_context_unref);
@@ -97,30 +179,6 @@ tc_sip_clock_now (TcSipClock *clock)
 {
   g_return_val_if_fail (clock != NULL, 0);
   return clock->manual ? clock->now : g_get_monotonic_time ();
-}
-
-static gboolean
-on_timer_source (gpointer data)
-{
-  Timer *timer = data;
-  TcSipClock *clock = timer->clock;
-  TcSipClockFunc func = timer->func;
-  gpointer user_data = timer->user_data;
-
-  /* forget the timer before the call: the callback may cancel or re-add */
-  g_hash_table_remove (clock->timers, GUINT_TO_POINTER (timer->id));
-  func (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static gint
-compare_timers (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  const Timer *ta = a, *tb = b;
-
-  if (ta->due != tb->due)
-    return ta->due < tb->due ? -1 : 1;
-  return ta->id < tb->id ? -1 : ta->id > tb->id;
 }
 
 guint
@@ -138,28 +196,11 @@ tc_sip_clock_add_timer (TcSipClock *clock, gint64 delay_us, TcSipClockFunc func,
   timer->due = tc_sip_clock_now (clock) + MAX (delay_us, 0);
   timer->func = func;
   timer->user_data = user_data;
-  timer->clock = clock;
-
-  if (clock->manual)
-    g_sequence_insert_sorted (clock->queue, timer, compare_timers, NULL);
-  else
-    {
-      /* GSource timeouts have millisecond resolution: round up, never early */
-      guint ms = (guint) MIN ((MAX (delay_us, 0) + 999) / 1000, (gint64) G_MAXUINT);
-
-      timer->source = g_timeout_source_new (ms);
-      g_source_set_callback (timer->source, on_timer_source, timer, NULL);
-      g_source_set_static_name (timer->source, "tincan-sip-timer");
-      g_source_attach (timer->source, clock->context);
-    }
+  timer->iter = g_sequence_insert_sorted (clock->queue, timer, compare_timers, NULL);
   g_hash_table_insert (clock->timers, GUINT_TO_POINTER (timer->id), timer);
+  if (first_timer (clock) == timer)
+    update_ready_time (clock);
   return timer->id;
-}
-
-static GSequenceIter *
-find_queued (TcSipClock *clock, Timer *timer)
-{
-  return g_sequence_lookup (clock->queue, timer, compare_timers, NULL);
 }
 
 void
@@ -174,43 +215,23 @@ tc_sip_clock_cancel (TcSipClock *clock, guint id)
   timer = g_hash_table_lookup (clock->timers, GUINT_TO_POINTER (id));
   if (!timer)
     return;
-  if (clock->manual)
-    g_sequence_remove (find_queued (clock, timer));
-  g_hash_table_remove (clock->timers, GUINT_TO_POINTER (id));
+  /* The source's ready time may now be early: its dispatch finds nothing
+   * due and re-arms, which costs less than re-arming on every cancel. */
+  timer_forget (clock, timer);
 }
 
 guint
 tc_sip_clock_manual_advance (TcSipClock *clock, gint64 delta_us)
 {
   gint64 target;
-  guint fired = 0;
+  guint fired;
 
   g_return_val_if_fail (clock != NULL && clock->manual, 0);
   g_return_val_if_fail (delta_us >= 0, 0);
 
   target = clock->now + delta_us;
   tc_sip_clock_ref (clock);
-  for (;;)
-    {
-      GSequenceIter *first = g_sequence_get_begin_iter (clock->queue);
-      Timer *timer;
-      TcSipClockFunc func;
-      gpointer user_data;
-
-      if (g_sequence_iter_is_end (first))
-        break;
-      timer = g_sequence_get (first);
-      if (timer->due > target)
-        break;
-
-      clock->now = MAX (clock->now, timer->due);
-      func = timer->func;
-      user_data = timer->user_data;
-      g_sequence_remove (first);
-      g_hash_table_remove (clock->timers, GUINT_TO_POINTER (timer->id));
-      func (user_data);
-      fired++;
-    }
+  fired = fire_due (clock, target);
   clock->now = target;
   tc_sip_clock_unref (clock);
   return fired;

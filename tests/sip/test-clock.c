@@ -207,6 +207,74 @@ test_main_loop_unref_cancels (void)
   g_assert_false (d.cancelled_fired);
 }
 
+typedef struct {
+  TcSipClock *clock;
+  gint64 due;
+  gint64 fired_at;
+  guint *n_fired;
+  gint64 *last_due;
+  gboolean in_order;
+} ManyTimer;
+
+static void
+on_many_timer (gpointer data)
+{
+  ManyTimer *t = data;
+
+  t->fired_at = tc_sip_clock_now (t->clock);
+  (*t->n_fired)++;
+  /* never early, and in due order */
+  if (t->fired_at < t->due || t->due + 100 < *t->last_due) /* dues read a few µs apart */
+    t->in_order = FALSE;
+  *t->last_due = t->due;
+}
+
+/* Thousands of timers on the one GSource: each fires once, not early, in
+ * order of due time; cancelled ones never fire; one source in the context. */
+static void
+test_main_loop_many (void)
+{
+  enum {
+    N = 2000
+  };
+  g_autoptr (TcSipClock) clock = tc_sip_clock_new_main_loop (NULL);
+  g_autofree ManyTimer *timers = g_new0 (ManyTimer, N);
+  g_autofree guint *ids = g_new0 (guint, N);
+  guint n_fired = 0, expected = 0;
+  gint64 last_due = 0;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  for (guint i = 0; i < N; i++)
+    {
+      gint64 delay = g_test_rand_int_range (0, 30000);
+
+      timers[i] = (ManyTimer){ clock, tc_sip_clock_now (clock) + delay, 0, &n_fired, &last_due, TRUE };
+      ids[i] = tc_sip_clock_add_timer (clock, delay, on_many_timer, &timers[i]);
+    }
+  for (guint i = 0; i < N; i += 3)
+    tc_sip_clock_cancel (clock, ids[i]);
+  for (guint i = 0; i < N; i++)
+    if (i % 3 != 0)
+      expected++;
+  while (n_fired < expected)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  for (guint i = 0; i < N; i++)
+    {
+      g_assert_true (timers[i].in_order);
+      if (i % 3 == 0)
+        g_assert_cmpint (timers[i].fired_at, ==, 0);
+      else
+        g_assert_cmpint (timers[i].fired_at, >=, timers[i].due);
+    }
+  /* nothing more fires */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (n_fired, ==, expected);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -221,5 +289,6 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add_func ("/sip/clock/main-loop/fires-and-cancels", test_main_loop_clock);
   g_test_add_func ("/sip/clock/main-loop/unref-cancels", test_main_loop_unref_cancels);
+  g_test_add_func ("/sip/clock/main-loop/many", test_main_loop_many);
   return g_test_run ();
 }
