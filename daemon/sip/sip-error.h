@@ -33,6 +33,7 @@ G_BEGIN_DECLS
  *   or every target failed
  * @TC_SIP_ERROR_REDIRECT_LOOP: a redirect led back to a URI already tried,
  *   or past the redirect limit
+ * @TC_SIP_ERROR_CANCELLED: the request was cancelled before it went out
  *
  * Error codes in the %TC_SIP_ERROR domain.
  */
@@ -50,6 +51,7 @@ typedef enum {
   TC_SIP_ERROR_TRANSACTION_EXISTS,
   TC_SIP_ERROR_NO_TARGET,
   TC_SIP_ERROR_REDIRECT_LOOP,
+  TC_SIP_ERROR_CANCELLED,
 } TcSipErrorCode;
 
 #define TC_SIP_ERROR (tc_sip_error_quark ())

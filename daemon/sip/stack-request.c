@@ -559,7 +559,7 @@ tc_sip_request_cancel (TcSipRequest *request, const char *reason)
       /* Not sent yet (still resolving): nothing to cancel on the wire. */
       g_autoptr (GError) error = NULL;
 
-      tc_sip_set_error (&error, TC_SIP_ERROR_TIMEOUT, 487, "request cancelled before it was sent");
+      tc_sip_set_error (&error, TC_SIP_ERROR_CANCELLED, 487, "request cancelled before it was sent");
       request_finish (request, NULL, NULL, error);
     }
 }

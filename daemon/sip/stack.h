@@ -133,8 +133,9 @@ void tc_sip_request_options_init (TcSipRequestOptions *options);
  *   the confirmed dialog; the stack keeps it until tc_sip_stack_end_dialog),
  *   or @response NULL and @error: TC_SIP_ERROR_TIMEOUT,
  *   TC_SIP_ERROR_NO_TARGET, TC_SIP_ERROR_AUTH_UNSUPPORTED,
- *   TC_SIP_ERROR_REDIRECT_LOOP, or the transport's error.  A 401/407 that
- *   the credentials cannot answer, or a repeated one, is reported as the
+ *   TC_SIP_ERROR_REDIRECT_LOOP, TC_SIP_ERROR_CANCELLED (cancelled before
+ *   it was sent), or the transport's error.  A 401/407 that the
+ *   credentials cannot answer, or a repeated one, is reported as the
  *   response itself with @error TC_SIP_ERROR_AUTH_REJECTED.
  *
  * Each may be NULL.  After @final no handler runs for this request.

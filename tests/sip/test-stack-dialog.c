@@ -145,6 +145,30 @@ test_ack_via_proxy (Fixture *f, gconstpointer data)
   outcome_clear (&out);
 }
 
+/* Cancelled while its next hop is still being resolved: nothing goes out
+ * and the request ends with TC_SIP_ERROR_CANCELLED (487). */
+static void
+test_cancel_before_sent (Fixture *f, gconstpointer data)
+{
+  Outcome out = { 0 };
+
+  fake_resolver_add_host (f->dns, "slow.example.test", "192.0.2.60");
+  f->dns->hold = TRUE;
+  send_simple (f, "INVITE", "sip:bob@slow.example.test", NULL, &out);
+  run_main ();
+  g_assert_cmpuint (n_sent (f), ==, 0);
+  tc_sip_request_cancel (out.request, NULL);
+  g_assert_cmpuint (out.n_final, ==, 1);
+  g_assert_error (out.final_error, TC_SIP_ERROR, TC_SIP_ERROR_CANCELLED);
+  g_assert_cmpuint (tc_sip_error_get_status (out.final_error), ==, 487);
+  f->dns->hold = FALSE;
+  fake_resolver_release (f->dns);
+  run_main ();
+  g_assert_cmpuint (n_sent (f), ==, 0);
+  g_assert_cmpuint (out.n_final, ==, 1);
+  outcome_clear (&out);
+}
+
 /* ---- 9. CANCEL ---------------------------------------------------------------------- */
 
 static void
@@ -415,6 +439,7 @@ main (int argc, char **argv)
   ADD ("invite-forking", test_forking);
   ADD ("ack-via-proxy", test_ack_via_proxy);
   ADD ("cancel", test_cancel);
+  ADD ("cancel-before-sent", test_cancel_before_sent);
   ADD ("uas-2xx-until-ack", test_uas_2xx_until_ack);
   ADD ("uas-ack-timeout", test_uas_ack_timeout);
   ADD ("uas-in-dialog", test_uas_in_dialog);
