@@ -315,6 +315,17 @@ tc_sip_incoming_new_response (TcSipIncoming *incoming, guint status, const char 
                                                     status > 100 ? incoming->local_tag : NULL);
   if (!stack)
     return builder; /* disposed: tc_sip_incoming_respond() will refuse it */
+  /* §12.1.1: a response that makes a dialog carries the request's
+   * Record-Route, in order, so the caller's route set matches ours. */
+  if (status > 100 && status < 300 && creates_dialog (method) && !tc_sip_str_is_set (to->tag))
+    for (gint i = tc_sip_message_find_header (incoming->request, TC_SIP_HEADER_RECORD_ROUTE, 0); i >= 0;
+         i = tc_sip_message_find_header (incoming->request, TC_SIP_HEADER_RECORD_ROUTE, i + 1))
+      {
+        const TcSipHeader *h = tc_sip_message_get_header (incoming->request, i);
+        g_autofree char *value = g_strndup (h->value.str, h->value.len);
+
+        tc_sip_message_builder_add_header (builder, "Record-Route", value);
+      }
   if (stack->user_agent)
     tc_sip_message_builder_add_header (builder, "Server", stack->user_agent);
   if (contact_user && status > 100 && status < 300 && creates_dialog (method))

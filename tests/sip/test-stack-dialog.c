@@ -276,6 +276,48 @@ test_uas_2xx_until_ack (Fixture *f, gconstpointer data)
   g_assert_cmpuint (tc_sip_stack_get_n_dialogs (f->stack), ==, 1);
 }
 
+/* §12.1.1: the 180 and 200 that make the dialog copy the Record-Route of
+ * the INVITE in order; the UAS dialog's route set is the same list. */
+static void
+test_uas_record_route (Fixture *f, gconstpointer data)
+{
+  TcSipIncoming *incoming;
+  TcSipMessage *response;
+  gint i;
+
+  inject_request (f, "INVITE", "z9hG4bK-rr", NULL, 1,
+                  "Record-Route: <sip:p2.example.test;lr>\r\n"
+                  "Record-Route: <sip:p1.example.test;lr>, <sip:p0.example.test;lr>\r\n"
+                  "Contact: <sip:bob@192.0.2.90>\r\n");
+  g_assert_cmpuint (f->incoming->len, ==, 1);
+  incoming = g_ptr_array_index (f->incoming, 0);
+  g_assert_true (tc_sip_incoming_respond (incoming, tc_sip_incoming_new_response (incoming, 180, NULL, "alice"), NULL));
+  g_assert_true (tc_sip_incoming_respond (incoming, tc_sip_incoming_new_response (incoming, 200, NULL, "alice"), NULL));
+  for (guint status = 180; status <= 200; status += 20)
+    {
+      response = NULL;
+      for (guint k = 0; k < n_sent (f); k++)
+        if (tc_sip_message_get_status (sent (f, k)) == status)
+          response = sent (f, k);
+      g_assert_nonnull (response);
+      i = tc_sip_message_find_header (response, TC_SIP_HEADER_RECORD_ROUTE, 0);
+      g_assert_cmpint (i, >=, 0);
+      g_assert_cmpuint (tc_sip_message_get_n_record_routes (response), ==, 3);
+      g_assert_true (tc_sip_str_equal (tc_sip_message_get_record_route (response, 0)->uri, "sip:p2.example.test;lr"));
+      g_assert_true (tc_sip_str_equal (tc_sip_message_get_record_route (response, 2)->uri, "sip:p0.example.test;lr"));
+    }
+  g_assert_cmpuint (tc_sip_dialog_get_n_routes (tc_sip_incoming_get_dialog (incoming)), ==, 3);
+
+  /* a request in the dialog does not copy them again */
+  inject_request (f, "INFO", "z9hG4bK-rr2", tc_sip_dialog_get_local_tag (tc_sip_incoming_get_dialog (incoming)), 2,
+                  "Record-Route: <sip:p9.example.test;lr>\r\n");
+  g_assert_cmpuint (f->incoming->len, ==, 2);
+  incoming = g_ptr_array_index (f->incoming, 1);
+  g_assert_true (tc_sip_incoming_respond (incoming, tc_sip_incoming_new_response (incoming, 200, NULL, NULL), NULL));
+  response = sent (f, n_sent (f) - 1);
+  g_assert_cmpint (tc_sip_message_find_header (response, TC_SIP_HEADER_RECORD_ROUTE, 0), ==, -1);
+}
+
 static void
 test_uas_ack_timeout (Fixture *f, gconstpointer data)
 {
@@ -440,6 +482,7 @@ main (int argc, char **argv)
   ADD ("ack-via-proxy", test_ack_via_proxy);
   ADD ("cancel", test_cancel);
   ADD ("cancel-before-sent", test_cancel_before_sent);
+  ADD ("uas-record-route", test_uas_record_route);
   ADD ("uas-2xx-until-ack", test_uas_2xx_until_ack);
   ADD ("uas-ack-timeout", test_uas_ack_timeout);
   ADD ("uas-in-dialog", test_uas_in_dialog);

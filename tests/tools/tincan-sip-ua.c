@@ -17,6 +17,13 @@
  *       INVITE, ACK, wait N ms, BYE; prints each step; 0 when all succeeded.
  *   tincan-sip-ua … --register sip:registrar --aor sip:u@domain --user U --password P
  *       REGISTER (digest auth) then, with --serve, stays to take requests.
+ *
+ * --count N repeats --send and --call.  --read-timeout-ms N: a TCP/TLS
+ * connection holding part of a message for N ms is closed (slow-loris).
+ * With --serve, --ring-ms N holds the 200 to a new INVITE for N ms after
+ * the 180, so that a CANCEL can arrive (prints "CANCELLED" when one does).
+ * Each request served is printed as "REQUEST <method> <body>" (the body
+ * cut at 200 bytes, line breaks shown as spaces) unless --quiet.
  */
 #include <glib-unix.h>
 #include <locale.h>
@@ -65,6 +72,8 @@ static char *opt_aor;
 static gint opt_count = 1;
 static gint opt_duration_ms = 100;
 static gint opt_expires = 300;
+static gint opt_ring_ms;
+static gint opt_read_timeout_ms;
 static gboolean opt_quiet;
 
 static const GOptionEntry entries[] = {
@@ -82,6 +91,9 @@ static const GOptionEntry entries[] = {
   { "register", 0, 0, G_OPTION_ARG_STRING, &opt_register, "REGISTER at this registrar URI", "URI" },
   { "aor", 0, 0, G_OPTION_ARG_STRING, &opt_aor, "Address of record to register", "URI" },
   { "expires", 0, 0, G_OPTION_ARG_INT, &opt_expires, "Registration expiry", "SECONDS" },
+  { "ring-ms", 0, 0, G_OPTION_ARG_INT, &opt_ring_ms, "--serve: answer a new INVITE N ms after the 180", "MS" },
+  { "read-timeout-ms", 0, 0, G_OPTION_ARG_INT, &opt_read_timeout_ms,
+    "Close a stream holding half a message this long (default 30 s)", "MS" },
   { "count", 0, 0, G_OPTION_ARG_INT, &opt_count, "Send the request N times", "N" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print only LISTEN and FINAL lines", NULL },
   { NULL },
@@ -123,20 +135,44 @@ bad:
 /* ---- serving ------------------------------------------------------------------ */
 
 static void
+answer_invite (TcSipIncoming *incoming)
+{
+  g_autoptr (GError) error = NULL;
+  TcSipMessageBuilder *response = tc_sip_incoming_new_response (incoming, 200, NULL, "tincan");
+
+  tc_sip_message_builder_set_body (response, "application/sdp", minimal_sdp, sizeof minimal_sdp - 1);
+  if (!tc_sip_incoming_respond (incoming, response, &error))
+    g_printerr ("responding: %s\n", error->message);
+}
+
+static gboolean
+on_ring_over (gpointer user_data)
+{
+  TcSipIncoming *incoming = user_data;
+
+  /* A CANCEL may have come meanwhile: the stack answered 487 then. */
+  if (!tc_sip_incoming_is_answered (incoming))
+    answer_invite (incoming);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 on_request (TcSipStack *stack, TcSipIncoming *incoming, gpointer user_data)
 {
   App *app = user_data;
   TcSipMessage *request = tc_sip_incoming_get_request (incoming);
   TcSipMethod method = tc_sip_message_get_method (request);
   g_autoptr (GError) error = NULL;
-  TcSipMessageBuilder *response;
 
   if (!app->quiet)
     {
       TcSipStr name = tc_sip_message_get_method_name (request);
       TcSipStr body = tc_sip_message_get_body (request);
+      g_autofree char *text = g_strndup (body.str, MIN (body.len, 200));
 
-      g_print ("REQUEST %.*s %.*s\n", (int) name.len, name.str, (int) MIN (body.len, 200), body.str);
+      g_strdelimit (text, "\r\n", ' ');
+      g_print ("REQUEST %.*s %s\n", (int) name.len, name.str, text);
+      fflush (stdout);
     }
   switch (method)
     {
@@ -153,14 +189,18 @@ on_request (TcSipStack *stack, TcSipIncoming *incoming, gpointer user_data)
         tc_sip_stack_end_dialog (stack, tc_sip_incoming_get_dialog (incoming));
       break;
     case TC_SIP_METHOD_INVITE:
-      if (!tc_sip_incoming_get_dialog (incoming))
-        tc_sip_incoming_respond (incoming, tc_sip_incoming_new_response (incoming, 180, NULL, "tincan"), &error);
-      response = tc_sip_incoming_new_response (incoming, 200, NULL, "tincan");
-      tc_sip_message_builder_set_body (response, "application/sdp", minimal_sdp, sizeof minimal_sdp - 1);
-      if (!error)
-        tc_sip_incoming_respond (incoming, response, &error);
+      if (tc_sip_incoming_get_dialog (incoming))
+        {
+          answer_invite (incoming); /* a re-INVITE */
+          break;
+        }
+      if (!tc_sip_incoming_respond (incoming, tc_sip_incoming_new_response (incoming, 180, NULL, "tincan"), &error))
+        break;
+      if (opt_ring_ms > 0)
+        g_timeout_add_full (G_PRIORITY_DEFAULT, opt_ring_ms, on_ring_over, tc_sip_incoming_ref (incoming),
+                            (GDestroyNotify) tc_sip_incoming_unref);
       else
-        tc_sip_message_builder_free (response);
+        answer_invite (incoming);
       break;
     default:
       tc_sip_incoming_respond_status (incoming, 405, NULL, &error);
@@ -170,8 +210,23 @@ on_request (TcSipStack *stack, TcSipIncoming *incoming, gpointer user_data)
     g_printerr ("responding: %s\n", error->message);
 }
 
+static void
+on_cancelled (TcSipStack *stack, TcSipIncoming *invite, TcSipMessage *cancel, gpointer user_data)
+{
+  App *app = user_data;
+
+  if (!app->quiet)
+    {
+      g_print ("CANCELLED\n");
+      fflush (stdout);
+    }
+  if (tc_sip_incoming_get_dialog (invite))
+    tc_sip_stack_end_dialog (stack, tc_sip_incoming_get_dialog (invite));
+}
+
 static const TcSipStackHandlers serve_handlers = {
   .request = on_request,
+  .cancelled = on_cancelled,
 };
 
 /* ---- sending --------------------------------------------------------------------- */
@@ -184,6 +239,7 @@ on_final (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialog, co
 
   app->last_status = status;
   g_print ("FINAL %u%s%s\n", status, error ? " " : "", error ? error->message : "");
+  fflush (stdout);
   if (status < 200 || status >= 300)
     app->failures++;
   if (dialog)
@@ -274,6 +330,8 @@ main (int argc, char **argv)
 
   clock = tc_sip_clock_new_main_loop (NULL);
   tc_sip_net_transport_config_init (&net_config);
+  if (opt_read_timeout_ms > 0)
+    net_config.read_timeout_us = (gint64) opt_read_timeout_ms * 1000;
   net = tc_sip_net_transport_new (&net_config, clock, &error);
   if (!net)
     {
@@ -374,28 +432,36 @@ main (int argc, char **argv)
       }
 
   if (opt_call)
-    {
-      TcSipMessageBuilder *builder = tc_sip_stack_new_request (app.stack, "INVITE", opt_call, from, opt_call, &error);
+    for (gint i = 0; i < opt_count; i++)
+      {
+        TcSipMessageBuilder *builder = tc_sip_stack_new_request (app.stack, "INVITE", opt_call, from, opt_call, &error);
 
-      if (!builder)
-        {
-          g_printerr ("%s\n", error->message);
-          return 2;
-        }
-      tc_sip_message_builder_set_body (builder, "application/sdp", minimal_sdp, sizeof minimal_sdp - 1);
-      if (send_and_wait (&app, NULL, builder, "tincan") && app.dialog)
-        {
-          g_autoptr (TcSipDialog) dialog = tc_sip_dialog_ref (app.dialog);
+        if (!builder)
+          {
+            g_printerr ("%s\n", error->message);
+            return 2;
+          }
+        tc_sip_message_builder_set_body (builder, "application/sdp", minimal_sdp, sizeof minimal_sdp - 1);
+        if (send_and_wait (&app, NULL, builder, "tincan") && app.dialog)
+          {
+            g_autoptr (TcSipDialog) dialog = tc_sip_dialog_ref (app.dialog);
 
-          g_print ("CONNECTED\n");
-          fflush (stdout);
-          sleep_ms (opt_duration_ms);
-          builder = tc_sip_dialog_build_request (dialog, "BYE", &error);
-          if (builder)
-            send_and_wait (&app, dialog, builder, NULL);
-          tc_sip_stack_end_dialog (app.stack, dialog);
-        }
-    }
+            g_print ("CONNECTED\n");
+            fflush (stdout);
+            sleep_ms (opt_duration_ms);
+            builder = tc_sip_dialog_build_request (dialog, "BYE", &error);
+            if (builder)
+              send_and_wait (&app, dialog, builder, NULL);
+            else
+              {
+                g_printerr ("BYE: %s\n", error->message);
+                g_clear_error (&error);
+                app.failures++;
+              }
+            tc_sip_stack_end_dialog (app.stack, dialog);
+            g_clear_pointer (&app.dialog, tc_sip_dialog_unref);
+          }
+      }
   fflush (stdout);
 
   if (opt_serve)
