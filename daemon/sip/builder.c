@@ -160,6 +160,7 @@ tc_sip_message_builder_new_response_to (const TcSipMessage *request, guint statu
                                         const char *to_tag)
 {
   TcSipMessageBuilder *builder;
+  gboolean stamped_via = FALSE;
   guint i;
 
   g_return_val_if_fail (request != NULL && request->is_request, NULL);
@@ -172,6 +173,22 @@ tc_sip_message_builder_new_response_to (const TcSipMessage *request, guint statu
       switch (h->id)
         {
         case TC_SIP_HEADER_VIA:
+          if (!stamped_via)
+            {
+              /* the first Via field, with received/rport for its first via */
+              char *stamped = tc_sip_message_stamped_top_via (request);
+
+              stamped_via = TRUE;
+              if (stamped)
+                {
+                  Field field = { g_strndup (h->name.str, h->name.len), stamped };
+
+                  g_array_append_val (builder->fields, field);
+                  break;
+                }
+            }
+          copy_field (builder, h);
+          break;
         case TC_SIP_HEADER_FROM:
         case TC_SIP_HEADER_CALL_ID:
         case TC_SIP_HEADER_CSEQ:

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "sip/message.h"
 #include "sip/parser.h"
 
@@ -31,9 +33,10 @@ struct _TcSipMessage {
   gint ref_count;
   gboolean is_request;
   GBytes *bytes;
-  const char *base;   /* start of the message inside @bytes */
-  gsize size;         /* start line to end of body */
-  gboolean canonical; /* base[0..size) is exactly what tc_sip_message_to_bytes() returns */
+  const char *base;           /* start of the message inside @bytes */
+  gsize size;                 /* start line to end of body */
+  gboolean canonical;         /* base[0..size) is exactly what tc_sip_message_to_bytes() returns */
+  GInetSocketAddress *source; /* a received request: where it came from (RFC 3581) */
 
   TcSipMethod method;
   TcSipStr method_name;
@@ -88,5 +91,10 @@ struct _TcSipMessage {
 gboolean tc_msg_list_grow (void **items, guint *cap, void *inline_items, gsize item_size);
 
 TcSipMessage *tc_sip_message_alloc (void);
+
+/* The value of the request's first Via header field with "received" and
+ * "rport" set in its first via from the request's source (RFC 3261
+ * §18.2.1, RFC 3581 §4), or NULL when nothing changes. */
+char *tc_sip_message_stamped_top_via (const TcSipMessage *request);
 
 G_END_DECLS

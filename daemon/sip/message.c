@@ -84,6 +84,7 @@ tc_sip_message_unref (TcSipMessage *msg)
   tc_msg_list_clear (&msg->record_routes);
   g_clear_pointer (&msg->request_uri_parsed, tc_sip_uri_unref);
   g_clear_pointer (&msg->bytes, g_bytes_unref);
+  g_clear_object (&msg->source);
   g_free (msg);
 }
 
@@ -498,57 +499,79 @@ tc_sip_message_equal (const TcSipMessage *a, const TcSipMessage *b)
 
 /* ---- RFC 3261 §18.2.1 / RFC 3581: received and rport ---------------------- */
 
+/* @ip: @source as text.  Textual equality settles IPv4 (and a domain name,
+ * which never equals an address); IPv6 has several spellings: compare the
+ * parsed addresses. */
 static gboolean
-sent_by_is_source (const TcSipVia *via, GInetAddress *source)
+sent_by_is_source (const TcSipVia *via, GInetAddress *source, const char *ip)
 {
-  g_autofree char *host = g_strndup (via->host.str, via->host.len);
-  g_autoptr (GInetAddress) sent_by = g_inet_address_new_from_string (host);
+  g_autofree char *host = NULL;
+  g_autoptr (GInetAddress) sent_by = NULL;
 
+  if (tc_sip_str_equal_ci (via->host, ip))
+    return TRUE;
+  if (!memchr (via->host.str, ':', via->host.len))
+    return FALSE;
+  host = g_strndup (via->host.str, via->host.len);
+  sent_by = g_inet_address_new_from_string (host);
   return sent_by && g_inet_address_equal (sent_by, source);
 }
 
-TcSipMessage *
-tc_sip_message_stamp_via (TcSipMessage *msg, GInetSocketAddress *source)
+void
+tc_sip_message_set_source (TcSipMessage *msg, GInetSocketAddress *source)
 {
-  static const TcSipParserLimits unlimited = { G_MAXSIZE, G_MAXUINT, G_MAXSIZE };
+  g_return_if_fail (msg != NULL);
+  g_return_if_fail (source == NULL || G_IS_INET_SOCKET_ADDRESS (source));
+
+  g_set_object (&msg->source, source);
+}
+
+GInetSocketAddress *
+tc_sip_message_get_source (const TcSipMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, NULL);
+  return msg->source;
+}
+
+char *
+tc_sip_message_stamped_top_via (const TcSipMessage *request)
+{
   const TcSipVia *via;
+  const TcSipHeader *field = NULL;
   GInetAddress *inet;
   gboolean add_received, fill_rport;
-  const char *sent_by_end, *via_end, *end;
+  const char *sent_by_end, *via_end, *field_end;
   TcSipParamsIter iter;
   TcSipStr name, value;
   g_autofree char *ip = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GError) error = NULL;
   GString *out;
-  TcSipMessage *stamped;
 
-  g_return_val_if_fail (msg != NULL, NULL);
-  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (source), tc_sip_message_ref (msg));
-
-  if (!msg->is_request || msg->vias.len == 0)
-    return tc_sip_message_ref (msg);
-  via = &msg->vias.items[0];
-  inet = g_inet_socket_address_get_address (source);
-  add_received = !sent_by_is_source (via, inet);
+  if (!request->is_request || !request->source || request->vias.len == 0)
+    return NULL;
+  via = &request->vias.items[0];
+  inet = g_inet_socket_address_get_address (request->source);
+  ip = g_inet_address_to_string (inet);
+  add_received = !sent_by_is_source (via, inet, ip);
   fill_rport = via->rport == 0;
   if (!add_received && !fill_rport)
-    return tc_sip_message_ref (msg);
+    return NULL;
+  for (guint i = 0; i < request->headers.len && !field; i++)
+    if (request->headers.items[i].id == TC_SIP_HEADER_VIA)
+      field = &request->headers.items[i];
+  field_end = field->value.str + field->value.len;
 
-  /* The top Via runs from its protocol name to the end of its parameters
+  /* The top via runs from its protocol name to the end of its parameters
    * (or of its sent-by when it has none). */
-  end = msg->base + msg->size;
   sent_by_end = via->host.str + via->host.len;
-  if (sent_by_end < end && *sent_by_end == ']')
+  if (sent_by_end < field_end && *sent_by_end == ']')
     sent_by_end++;
-  if (via->port && sent_by_end < end && *sent_by_end == ':')
-    for (sent_by_end++; sent_by_end < end && g_ascii_isdigit (*sent_by_end); sent_by_end++)
+  if (via->port && sent_by_end < field_end && *sent_by_end == ':')
+    for (sent_by_end++; sent_by_end < field_end && g_ascii_isdigit (*sent_by_end); sent_by_end++)
       ;
   via_end = via->params.raw.str ? via->params.raw.str + via->params.raw.len : sent_by_end;
 
-  ip = g_inet_address_to_string (inet);
-  out = g_string_sized_new (msg->size + 64);
-  g_string_append_len (out, msg->base, sent_by_end - msg->base);
+  out = g_string_sized_new (field->value.len + 48);
+  g_string_append_len (out, field->value.str, sent_by_end - field->value.str);
   tc_sip_params_iter_init (&iter, &via->params);
   while (tc_sip_params_iter_next (&iter, &name, &value))
     {
@@ -562,19 +585,10 @@ tc_sip_message_stamp_via (TcSipMessage *msg, GInetSocketAddress *source)
           g_string_append_len (out, value.str, value.len);
         }
     }
-  if (add_received || fill_rport)
-    g_string_append_printf (out, ";received=%s", ip);
+  /* RFC 3581 §4: received is added whenever rport is asked for. */
+  g_string_append_printf (out, ";received=%s", ip);
   if (via->rport >= 0)
-    g_string_append_printf (out, ";rport=%u", g_inet_socket_address_get_port (source));
-  g_string_append_len (out, via_end, end - via_end);
-
-  bytes = g_string_free_to_bytes (out);
-  stamped = tc_sip_message_parse_datagram (bytes, &unlimited, &error);
-  if (!stamped)
-    {
-      /* Cannot happen for a message that parsed; keep the original. */
-      g_debug ("stamping Via failed: %s", error->message);
-      return tc_sip_message_ref (msg);
-    }
-  return stamped;
+    g_string_append_printf (out, ";rport=%u", g_inet_socket_address_get_port (request->source));
+  g_string_append_len (out, via_end, field_end - via_end);
+  return g_string_free (out, FALSE);
 }

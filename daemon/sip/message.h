@@ -140,13 +140,13 @@ GBytes *tc_sip_message_to_bytes (const TcSipMessage *msg);
  * compared through the body) and the same body. */
 gboolean tc_sip_message_equal (const TcSipMessage *a, const TcSipMessage *b);
 
-/* RFC 3261 §18.2.1 and RFC 3581 §4: a request received from @source with
- * "received" added to its top Via when the sent-by is not @source's IP
- * (or rport is asked for), and "rport" given the source port when the Via
- * carries an empty rport.  Returns a new reference: on @msg itself when
- * nothing changes, else on a re-parsed copy.  Responses built from the
- * request (builder.h) then carry both back. */
-TcSipMessage *tc_sip_message_stamp_via (TcSipMessage *msg, GInetSocketAddress *source);
+/* Where a received request came from, recorded once by the transaction
+ * layer before anyone else sees the message.  Responses built from the
+ * request (tc_sip_message_builder_new_response_to()) then carry "received"
+ * and "rport" in their top Via (RFC 3261 §18.2.1, RFC 3581 §4). */
+void tc_sip_message_set_source (TcSipMessage *msg, GInetSocketAddress *source);
+/* Borrowed; NULL when not set. */
+GInetSocketAddress *tc_sip_message_get_source (const TcSipMessage *msg);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcSipMessage, tc_sip_message_unref)
 

@@ -6,18 +6,73 @@
 
 #include <openssl/rand.h>
 #include <string.h>
+#include <pthread.h>
+
+/* RAND_bytes costs a few thousand instructions a call whatever the size:
+ * identifiers are drawn from a per-thread pool refilled 4 KiB at a time.
+ * A forked child drops the pool (pthread_atfork), so parent and child
+ * never hand out the same bytes. */
+typedef struct {
+  guint8 bytes[4096];
+  gsize used;
+} RandomPool;
+
+static __thread RandomPool thread_pool = { .used = sizeof thread_pool.bytes };
+
+static void
+on_fork_child (void)
+{
+  /* only the forking thread lives on in the child */
+  memset (thread_pool.bytes, 0, sizeof thread_pool.bytes);
+  thread_pool.used = sizeof thread_pool.bytes;
+}
+
+static void
+rand_or_die (void *buf, gsize len)
+{
+  /* A failing CSPRNG must not degrade into predictable identifiers. */
+  if (RAND_bytes (buf, (int) len) != 1)
+    g_error ("OpenSSL RAND_bytes failed: no cryptographic random source");
+}
 
 void
 tc_sip_random_bytes (void *buf, gsize len)
 {
+  static gsize fork_handler_set = 0;
+  guint8 *out = buf;
+
   g_return_if_fail (buf != NULL || len == 0);
   g_return_if_fail (len <= G_MAXINT);
 
   if (len == 0)
     return;
-  /* A failing CSPRNG must not degrade into predictable identifiers. */
-  if (RAND_bytes (buf, (int) len) != 1)
-    g_error ("OpenSSL RAND_bytes failed: no cryptographic random source");
+  if (len > sizeof thread_pool.bytes / 4)
+    {
+      rand_or_die (buf, len);
+      return;
+    }
+  if (g_once_init_enter (&fork_handler_set))
+    {
+      pthread_atfork (NULL, NULL, on_fork_child);
+      g_once_init_leave (&fork_handler_set, 1);
+    }
+  while (len > 0)
+    {
+      gsize take;
+
+      if (thread_pool.used == sizeof thread_pool.bytes)
+        {
+          rand_or_die (thread_pool.bytes, sizeof thread_pool.bytes);
+          thread_pool.used = 0;
+        }
+      take = MIN (len, sizeof thread_pool.bytes - thread_pool.used);
+      memcpy (out, thread_pool.bytes + thread_pool.used, take);
+      /* what is handed out is not kept */
+      memset (thread_pool.bytes + thread_pool.used, 0, take);
+      thread_pool.used += take;
+      out += take;
+      len -= take;
+    }
 }
 
 void

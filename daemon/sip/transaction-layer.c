@@ -289,10 +289,11 @@ on_transport_message (TcSipTransport *transport, TcSipMessage *message, TcSipFlo
   if (tc_sip_message_is_request (message))
     {
       GInetSocketAddress *source = flow ? tc_sip_flow_get_remote_address (flow) : NULL;
-      g_autoptr (TcSipMessage) stamped =
-        source ? tc_sip_message_stamp_via (message, source) : tc_sip_message_ref (message);
 
-      tc_sip_layer_receive_request (layer, stamped, flow);
+      /* Responses built from it carry received/rport (RFC 3581). */
+      if (source && !tc_sip_message_get_source (message))
+        tc_sip_message_set_source (message, source);
+      tc_sip_layer_receive_request (layer, message, flow);
     }
   else
     tc_sip_layer_receive_response (layer, message, flow);

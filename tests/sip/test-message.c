@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "sip/builder.h"
 #include "sip/message.h"
 #include "sip/parser.h"
 #include "sip/sip-error.h"
@@ -1280,7 +1281,7 @@ test_stamp_via (void)
     const char *via;
     const char *source;
     guint16 port;
-    const char *expected; /* NULL: unchanged, same object */
+    const char *expected; /* NULL: the Via is copied as it is */
   } cases[] = {
     { "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;rport", "198.51.100.7", 40000,
       "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;received=198.51.100.7;rport=40000" },
@@ -1303,6 +1304,7 @@ test_stamp_via (void)
     {
       g_autofree char *text = g_strdup_printf ("OPTIONS sip:b@example.com SIP/2.0\r\n"
                                                "v: %s\r\n"
+                                               "Via: SIP/2.0/UDP 192.0.2.200;branch=z9hG4bKlast\r\n"
                                                "From: <sip:a@example.com>;tag=1\r\n"
                                                "To: <sip:b@example.com>\r\n"
                                                "Call-ID: c\r\n"
@@ -1311,37 +1313,42 @@ test_stamp_via (void)
                                                cases[i].via);
       g_autoptr (TcSipMessage) msg = parse_text (text);
       g_autoptr (GSocketAddress) source = g_inet_socket_address_new_from_string (cases[i].source, cases[i].port);
-      g_autoptr (TcSipMessage) stamped = tc_sip_message_stamp_via (msg, G_INET_SOCKET_ADDRESS (source));
-      g_autofree char *via = top_via_text (stamped);
+      g_autoptr (TcSipMessage) response = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *via = NULL;
 
       g_test_message ("case %u: %s", i, cases[i].via);
-      if (!cases[i].expected)
-        {
-          g_assert_true (stamped == msg);
-          continue;
-        }
-      g_assert_true (stamped != msg);
-      g_assert_cmpstr (via, ==, cases[i].expected);
-      g_assert_cmpuint (tc_sip_message_get_n_vias (stamped), ==, tc_sip_message_get_n_vias (msg));
-      g_assert_true (tc_sip_str_equal (tc_sip_message_get_body (stamped), "hi"));
-      g_assert_true (tc_sip_str_equal (tc_sip_message_get_call_id (stamped), "c"));
+      tc_sip_message_set_source (msg, G_INET_SOCKET_ADDRESS (source));
+      g_assert_true (tc_sip_message_get_source (msg) == G_INET_SOCKET_ADDRESS (source));
+      response = tc_sip_message_builder_end (tc_sip_message_builder_new_response_to (msg, 200, NULL, "t"), &error);
+      g_assert_no_error (error);
+      via = top_via_text (response);
+      g_assert_cmpstr (via, ==, cases[i].expected ? cases[i].expected : cases[i].via);
+      /* the later Via fields are copied as they are */
+      g_assert_cmpuint (tc_sip_message_get_n_vias (response), ==, tc_sip_message_get_n_vias (msg));
+      g_assert_true (tc_sip_str_equal (
+        tc_sip_message_get_via (response, tc_sip_message_get_n_vias (response) - 1)->branch, "z9hG4bKlast"));
     }
 }
 
+/* Without a source (a request not received from the network), the Via is
+ * copied as it is. */
 static void
-test_stamp_via_response (void)
+test_stamp_via_no_source (void)
 {
-  g_autoptr (TcSipMessage) msg = parse_text ("SIP/2.0 200 OK\r\n"
+  g_autoptr (TcSipMessage) msg = parse_text ("OPTIONS sip:b@example.com SIP/2.0\r\n"
                                              "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa;rport\r\n"
                                              "From: <sip:a@example.com>;tag=1\r\n"
-                                             "To: <sip:b@example.com>;tag=2\r\n"
+                                             "To: <sip:b@example.com>\r\n"
                                              "Call-ID: c\r\n"
                                              "CSeq: 1 OPTIONS\r\n"
                                              "Content-Length: 0\r\n\r\n");
-  g_autoptr (GSocketAddress) source = g_inet_socket_address_new_from_string ("192.0.2.8", 1);
-  g_autoptr (TcSipMessage) stamped = tc_sip_message_stamp_via (msg, G_INET_SOCKET_ADDRESS (source));
+  g_autoptr (TcSipMessage) response =
+    tc_sip_message_builder_end (tc_sip_message_builder_new_response_to (msg, 200, NULL, "t"), NULL);
+  g_autofree char *via = top_via_text (response);
 
-  g_assert_true (stamped == msg);
+  g_assert_null (tc_sip_message_get_source (msg));
+  g_assert_cmpstr (via, ==, "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa;rport");
 }
 
 int
@@ -1375,7 +1382,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sip/message/datagram/leading-crlf", test_datagram_leading_crlf);
   g_test_add_func ("/sip/message/refcount", test_refcount);
   g_test_add_func ("/sip/message/stamp-via", test_stamp_via);
-  g_test_add_func ("/sip/message/stamp-via/response", test_stamp_via_response);
+  g_test_add_func ("/sip/message/stamp-via/no-source", test_stamp_via_no_source);
 
   for (i = 0; i < G_N_ELEMENTS (bad_messages); i++)
     {

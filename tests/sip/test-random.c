@@ -2,6 +2,8 @@
 /* Tests for random.h: shapes of tags, branches and Call-IDs, and that they
  * do not repeat. */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sip/random.h"
 
@@ -66,6 +68,51 @@ test_bytes (void)
   tc_sip_random_bytes (NULL, 0);
 }
 
+/* The pool is not inherited: a forked child draws other bytes than its
+ * parent does next. */
+static void
+test_fork (void)
+{
+  guint8 parent[16], child[16];
+  int fds[2];
+  pid_t pid;
+
+  tc_sip_random_bytes (parent, 1); /* fill the pool */
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      tc_sip_random_bytes (child, sizeof child);
+      if (write (fds[1], child, sizeof child) != sizeof child)
+        _exit (1);
+      _exit (0);
+    }
+  tc_sip_random_bytes (parent, sizeof parent);
+  g_assert_cmpint (read (fds[0], child, sizeof child), ==, sizeof child);
+  waitpid (pid, NULL, 0);
+  close (fds[0]);
+  close (fds[1]);
+  g_assert_true (memcmp (parent, child, sizeof parent) != 0);
+}
+
+/* Large and small draws, across pool refills, never repeat. */
+static void
+test_pool_refill (void)
+{
+  g_autoptr (GHashTable) seen =
+    g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      gsize len = 8 + i % 2000;
+      guint8 *buf = g_malloc (len);
+
+      tc_sip_random_bytes (buf, len);
+      g_assert_true (g_hash_table_add (seen, g_bytes_new_take (buf, len)));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -73,5 +120,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sip/random/shapes", test_shapes);
   g_test_add_func ("/sip/random/unique-and-spread", test_unique_and_spread);
   g_test_add_func ("/sip/random/bytes", test_bytes);
+  g_test_add_func ("/sip/random/fork", test_fork);
+  g_test_add_func ("/sip/random/pool-refill", test_pool_refill);
   return g_test_run ();
 }
