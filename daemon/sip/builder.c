@@ -427,6 +427,15 @@ bad_name:
   return FALSE;
 }
 
+static void
+append_field (GString *out, const char *name, const char *value)
+{
+  g_string_append (out, name);
+  g_string_append_len (out, ": ", 2);
+  g_string_append (out, value);
+  g_string_append_len (out, "\r\n", 2);
+}
+
 TcSipMessage *
 tc_sip_message_builder_end (TcSipMessageBuilder *builder, GError **error)
 {
@@ -438,8 +447,11 @@ tc_sip_message_builder_end (TcSipMessageBuilder *builder, GError **error)
   GString *out;
   gsize body_len = builder->body ? g_bytes_get_size (builder->body) : 0;
   gboolean has_length = FALSE;
+  char length_text[24];
   guint i;
 
+  /* The hot path of every message sent: appends, no printf. */
+  g_snprintf (length_text, sizeof length_text, "%" G_GSIZE_FORMAT, body_len);
   if (strpbrk (builder->start_line, "\r\n"))
     {
       tc_sip_set_error (error, TC_SIP_ERROR_INVALID_ARGUMENT, 500, "CR or LF in start line");
@@ -464,13 +476,13 @@ tc_sip_message_builder_end (TcSipMessageBuilder *builder, GError **error)
           if (has_length)
             continue;
           has_length = TRUE;
-          g_string_append_printf (out, "%s: %" G_GSIZE_FORMAT "\r\n", field->name, body_len);
+          append_field (out, field->name, length_text);
           continue;
         }
-      g_string_append_printf (out, "%s: %s\r\n", field->name, field->value);
+      append_field (out, field->name, field->value);
     }
   if (!has_length)
-    g_string_append_printf (out, "Content-Length: %" G_GSIZE_FORMAT "\r\n", body_len);
+    append_field (out, "Content-Length", length_text);
   g_string_append (out, "\r\n");
   if (builder->body)
     g_string_append_len (out, g_bytes_get_data (builder->body, NULL), body_len);
