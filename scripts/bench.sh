@@ -10,12 +10,15 @@
 # Usage: scripts/bench.sh [--rounds N] [--time SEC] [--callgrind-iters N]
 #                         [--no-callgrind] [--output FILE]
 #        scripts/bench.sh options [bench-options.py arguments]
+#        scripts/bench.sh pending [--runs N] [--count N]
 #
 #   options              the SIP stack benchmark of issue 3 instead: OPTIONS
 #                        round trip (p50/p99) and non-INVITE transactions/s
 #                        for tincan-sip-responder, SIPp, Kamailio and baresip
 #                        (bench/options/); replaces its section of the
 #                        output file; see bench/options/bench-options.py -h
+#   pending              memory per pending client transaction
+#                        (bench/pending/); replaces its section
 #
 #   --rounds N           timed rounds; each runs the four programs once (11)
 #   --time SEC           seconds one program spends on one message per round (0.2)
@@ -40,12 +43,15 @@ while [ $# -gt 0 ]; do
     options)
       shift
       exec "$(dirname "$0")/../bench/options/run.sh" "$@" ;;
+    pending)
+      shift
+      exec "$(dirname "$0")/../bench/pending/run.sh" "$@" ;;
     --rounds) rounds=$2; shift 2 ;;
     --time) time_per=$2; shift 2 ;;
     --callgrind-iters) cg_iters=$2; shift 2 ;;
     --no-callgrind) callgrind=no; shift ;;
     --output) output=$2; shift 2 ;;
-    -h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -346,6 +346,8 @@ def main():
            "versions": {p: pkg_version(p) for p in ("sip-tester", "kamailio", "baresip")},
            "rtt": {}, "rate": {}, "commands": []}
     tincan_bin = a.tincan or harness.tincan_program("tests/tools/tincan-sip-responder")
+    if tincan_bin:
+        tincan_bin = os.path.abspath(tincan_bin)  # the responders run in a temp dir
     res["tincan_note"] = ("%s --udp 127.0.0.1:PORT" % tincan_bin) if tincan_bin else \
         "tests/tools/tincan-sip-responder not built (hook: --tincan PATH or $TINCAN_BUILDDIR)"
 

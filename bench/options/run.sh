@@ -48,15 +48,17 @@ sip_rtt="$builddir/bench/options/sip-rtt"
 log "compiling $sip_rtt"
 cc -O2 -Wall -Wextra -o "$sip_rtt" bench/options/sip-rtt.c
 
-# The Tincan hook: tests/tools/tincan-sip-responder --udp 127.0.0.1:PORT,
-# built in the benchmark build directory when the target exists.
+# The Tincan row: tests/tools/tincan-sip-responder --udp 127.0.0.1:PORT,
+# built in the benchmark build directory (a release build, -O2, as
+# scripts/bench.sh makes it; configured here when it does not exist yet).
 responder=tests/tools/tincan-sip-responder
-if [ -f "$builddir/build.ninja" ] && ninja -C "$builddir" -t targets all 2>/dev/null | grep -q "^$responder:"; then
-  log "building $builddir/$responder"
-  ninja -C "$builddir" "$responder"
-else
-  log "no $responder target in $builddir: Tincan is skipped (run scripts/bench.sh first to configure $builddir)"
+if [ ! -f "$builddir/build.ninja" ]; then
+  log "configuring $builddir"
+  meson setup "$builddir" -Dbuildtype=release -Doptimization=2 -Dtests=false >/dev/null
 fi
+log "building $builddir/$responder"
+# ninja regenerates build.ninja first when a meson.build changed
+ninja -C "$builddir" "$responder" >/dev/null || log "cannot build $responder: Tincan is skipped"
 
 export TINCAN_BUILDDIR=$builddir
 log "running bench-options.py"
