@@ -52,6 +52,7 @@ struct _TcSipRequest {
   gboolean cancel_sent;
   gboolean got_provisional;
   char *cancel_reason;
+  guint cancel_timer; /* 64*T1 after the CANCEL (§9.1); holds a reference */
 
   /* INVITE */
   GPtrArray *early; /* TcSipDialog, one per fork */
@@ -140,6 +141,16 @@ request_release (TcSipRequest *request)
 }
 
 static void
+clear_cancel_timer (TcSipRequest *request)
+{
+  if (!request->cancel_timer || !request->stack)
+    return;
+  tc_sip_clock_cancel (request->stack->clock, request->cancel_timer);
+  request->cancel_timer = 0;
+  tc_sip_request_unref (request); /* the timer's */
+}
+
+static void
 request_finish (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialog, const GError *error)
 {
   g_autoptr (TcSipRequest) hold = tc_sip_request_ref (request);
@@ -147,6 +158,7 @@ request_finish (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dial
   if (request->finished)
     return;
   request->finished = TRUE;
+  clear_cancel_timer (request);
   g_cancellable_cancel (request->cancellable);
   if (!request->abandoned && request->handlers.final)
     request->handlers.final (request, response, dialog, error, request->user_data);
@@ -508,6 +520,34 @@ invite_2xx (TcSipRequest *request, TcSipMessage *response)
 
 /* ---- CANCEL (§9.1) -------------------------------------------------------- */
 
+/* §9.1: no final response 64*T1 after the CANCEL: the INVITE is taken as
+ * cancelled and its transaction ended, so a peer that never answers does
+ * not keep the call (an INVITE in Proceeding has no timer of its own). */
+static void
+on_cancel_timeout (gpointer user_data)
+{
+  TcSipRequest *request = user_data; /* the timer's reference */
+  g_autoptr (GError) error = NULL;
+
+  request->cancel_timer = 0;
+  if (!request->finished && request->stack)
+    {
+      TcSipClientTransaction *transaction =
+        request->transaction ? tc_sip_client_transaction_ref (request->transaction) : NULL;
+
+      tc_sip_set_error (&error, TC_SIP_ERROR_CANCELLED, 487,
+                        "no final response within 64*T1 of the CANCEL (RFC 3261 9.1)");
+      end_early_dialogs (request);
+      request_finish (request, NULL, NULL, error);
+      if (transaction)
+        {
+          tc_sip_client_transaction_transport_error (transaction, error);
+          tc_sip_client_transaction_unref (transaction);
+        }
+    }
+  tc_sip_request_unref (request);
+}
+
 static void
 send_cancel (TcSipRequest *request)
 {
@@ -541,6 +581,9 @@ send_cancel (TcSipRequest *request)
   if (!cancel || !tc_sip_transaction_layer_send_request (request->stack->layer, cancel, &request->sent_target,
                                                          request->flow, &callbacks, NULL, &error))
     g_warning ("cannot send CANCEL: %s", error->message);
+  if (!request->cancel_timer)
+    request->cancel_timer = tc_sip_clock_add_timer (request->stack->clock, 64 * request->stack->config.timers.t1,
+                                                    on_cancel_timeout, tc_sip_request_ref (request));
 }
 
 void
@@ -986,6 +1029,7 @@ tc_sip_request_finalize_all (TcSipStack *stack)
 
       request->abandoned = TRUE;
       request->finished = TRUE;
+      clear_cancel_timer (request);
       request->stack = NULL;
       g_cancellable_cancel (request->cancellable);
     }

@@ -61,7 +61,8 @@ def sipp_uas(what, transport, count=5, lost=None):
     """tincan-sip-ua sends (OPTIONS, MESSAGE) or calls (INVITE/BYE) a SIPp UAS."""
     def run(h):
         scenario = {"OPTIONS": "uas-options", "MESSAGE": "uas-message",
-                    "INVITE": "uas-invite-lossy" if lost else "uas-invite"}[what]
+                    "INVITE": "uas-invite-lossy" if lost else "uas-invite",
+                    "CANCEL": "uas-cancel", "re-INVITE": "uas-reinvite"}[what]
         # The UAS lingers after its last message to answer retransmissions
         # (its lost responses) for all of Tincan's Timer F/B (64*T1 = 32 s:
         # a shorter linger and 5 lost round trips in a row fail the test
@@ -71,13 +72,23 @@ def sipp_uas(what, transport, count=5, lost=None):
         target = "sip:sipp@%s:%d" % (LOOPBACK, uas.port) + (";transport=tcp" if transport == "tcp" else "")
         if what == "INVITE":
             args = ["--call", target, "--duration-ms", "50", "--count", count]
+        elif what == "CANCEL":
+            # INVITE, 180, CANCEL 50 ms later: 200 to the CANCEL, 487 to the INVITE
+            args = ["--call", target, "--cancel-after-ms", "50", "--count", count]
+        elif what == "re-INVITE":
+            args = ["--call", target, "--duration-ms", "50", "--reinvite", "--count", count]
         else:
             args = ["--send", what, "--to", target, "--count", count, "--body", "hello from tincan"]
         ua = TincanUA(h, args, listen=("udp", "tcp"))
         ua.run(timeout=50)
-        tincan_check(ua, 0, [200] * (count * (2 if what == "INVITE" else 1)))
-        if what == "INVITE" and ua.output().count("CONNECTED") != count:
+        finals = {"INVITE": [200, 200], "CANCEL": [487], "re-INVITE": [200, 200, 200]}.get(what, [200])
+        tincan_check(ua, 0, finals * count)
+        if what in ("INVITE", "re-INVITE") and ua.output().count("CONNECTED") != count:
             raise HarnessError("expected %d CONNECTED:\n%s" % (count, ua.proc.tail()))
+        if what == "re-INVITE" and ua.output().count("REINVITED") != count:
+            raise HarnessError("expected %d REINVITED:\n%s" % (count, ua.proc.tail()))
+        if what == "CANCEL" and ua.output().count("CANCEL\n") != count:
+            raise HarnessError("expected %d CANCEL:\n%s" % (count, ua.proc.tail()))
         if lost:
             uas.stop()
         else:
@@ -93,7 +104,7 @@ for t in ("udp", "tcp"):
     for sc in ("options", "message", "invite", "reinvite", "cancel"):
         TESTS.append(("SIPp UAC %s over %s against tincan-sip-ua --serve" % (sc, t), sipp_uac(sc, t)))
 for t in ("udp", "tcp"):
-    for what in ("OPTIONS", "MESSAGE", "INVITE"):
+    for what in ("OPTIONS", "MESSAGE", "INVITE", "re-INVITE", "CANCEL"):
         TESTS.append(("tincan-sip-ua %s to a SIPp UAS over %s" % (what, t), sipp_uas(what, t)))
 
 # With loss (run by test-tincan-sipp-lossy.py, in parallel with the rest).
@@ -103,7 +114,10 @@ for sc, n in (("options", 20), ("message", 20), ("invite", 10)):
                         sipp_uac(sc, "udp", calls=n, lost=20)))
 LOSSY_TESTS.append(("SIPp UAC re-INVITE x5 over udp with -lost 20 (start_txn/response_txn)",
                     sipp_uac(REINVITE_TXN, "udp", calls=5, lost=20)))
-for what, n in (("OPTIONS", 10), ("MESSAGE", 10), ("INVITE", 5)):
+# (re-INVITE from Tincan under loss is left out: SIPp's uas-reinvite
+# scenario sometimes stops answering a retransmitted re-INVITE, which ends
+# in Timer B on our side; SIPp's own failure, not yet worked around.)
+for what, n in (("OPTIONS", 10), ("MESSAGE", 10), ("INVITE", 5), ("CANCEL", 5)):
     LOSSY_TESTS.append(("tincan-sip-ua %s x%d to a SIPp UAS over udp with -lost 20" % (what, n),
                         sipp_uas(what, "udp", count=n, lost=20)))
 

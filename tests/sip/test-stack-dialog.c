@@ -169,6 +169,34 @@ test_cancel_before_sent (Fixture *f, gconstpointer data)
   outcome_clear (&out);
 }
 
+/* §9.1: the peer answers neither the CANCEL nor the INVITE: 64*T1 after
+ * the CANCEL the INVITE is over (487, TC_SIP_ERROR_CANCELLED) and its
+ * transaction gone. */
+static void
+test_cancel_no_answer (Fixture *f, gconstpointer data)
+{
+  Outcome out = { 0 };
+
+  send_simple (f, "INVITE", "sip:bob@192.0.2.50", NULL, &out);
+  run_main ();
+  inject_response (f, 0, 180, "t1", CONTACT_1);
+  tc_sip_request_cancel (out.request, NULL);
+  g_assert_cmpuint (n_sent (f), ==, 2);
+  g_assert_cmpint (tc_sip_message_get_method (sent (f, 1)), ==, TC_SIP_METHOD_CANCEL);
+  tc_sip_clock_manual_advance (f->clock, 64 * T1 - 1);
+  g_assert_cmpuint (out.n_final, ==, 0);
+  tc_sip_clock_manual_advance (f->clock, 1);
+  g_assert_cmpuint (out.n_final, ==, 1);
+  g_assert_error (out.final_error, TC_SIP_ERROR, TC_SIP_ERROR_CANCELLED);
+  g_assert_cmpuint (tc_sip_error_get_status (out.final_error), ==, 487);
+  /* the INVITE transaction and the early dialog are gone */
+  tc_sip_clock_manual_advance (f->clock, 64 * T1);
+  g_assert_cmpuint (tc_sip_transaction_layer_get_n_client_transactions (tc_sip_stack_get_transaction_layer (f->stack)),
+                    ==, 0);
+  g_assert_cmpuint (tc_sip_stack_get_n_dialogs (f->stack), ==, 0);
+  outcome_clear (&out);
+}
+
 /* ---- 9. CANCEL ---------------------------------------------------------------------- */
 
 static void
@@ -482,6 +510,7 @@ main (int argc, char **argv)
   ADD ("ack-via-proxy", test_ack_via_proxy);
   ADD ("cancel", test_cancel);
   ADD ("cancel-before-sent", test_cancel_before_sent);
+  ADD ("cancel-no-answer", test_cancel_no_answer);
   ADD ("uas-record-route", test_uas_record_route);
   ADD ("uas-2xx-until-ack", test_uas_2xx_until_ack);
   ADD ("uas-ack-timeout", test_uas_ack_timeout);

@@ -54,6 +54,10 @@ typedef struct {
   gint failures;
   gboolean done;
   guint last_status;
+  guint expect_status;  /* a final status that counts as success (487 when cancelling) */
+  gint cancel_after_ms; /* -1: do not cancel */
+  guint cancel_timer;
+  TcSipRequest *cancel_request;
   TcSipDialog *dialog;
 } App;
 
@@ -70,6 +74,8 @@ static char *opt_call;
 static char *opt_register;
 static char *opt_aor;
 static gint opt_count = 1;
+static gint opt_cancel_after_ms = -1;
+static gboolean opt_reinvite;
 static gint opt_duration_ms = 100;
 static gint opt_expires = 300;
 static gint opt_ring_ms;
@@ -87,6 +93,10 @@ static const GOptionEntry entries[] = {
   { "password", 0, 0, G_OPTION_ARG_STRING, &opt_password, "Digest password", "PASSWORD" },
   { "proxy", 0, 0, G_OPTION_ARG_STRING, &opt_proxy, "Outbound proxy URI", "URI" },
   { "call", 0, 0, G_OPTION_ARG_STRING, &opt_call, "INVITE this URI, then BYE", "URI" },
+  { "cancel-after-ms", 0, 0, G_OPTION_ARG_INT, &opt_cancel_after_ms,
+    "With --call: CANCEL the INVITE this long after its first provisional response (success is a 487)", "MS" },
+  { "reinvite", 0, 0, G_OPTION_ARG_NONE, &opt_reinvite, "With --call: send a re-INVITE in the call before the BYE",
+    NULL },
   { "duration-ms", 0, 0, G_OPTION_ARG_INT, &opt_duration_ms, "Call duration", "MS" },
   { "register", 0, 0, G_OPTION_ARG_STRING, &opt_register, "REGISTER at this registrar URI", "URI" },
   { "aor", 0, 0, G_OPTION_ARG_STRING, &opt_aor, "Address of record to register", "URI" },
@@ -240,7 +250,13 @@ on_final (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialog, co
   app->last_status = status;
   g_print ("FINAL %u%s%s\n", status, error ? " " : "", error ? error->message : "");
   fflush (stdout);
-  if (status < 200 || status >= 300)
+  if (app->cancel_timer)
+    {
+      g_source_remove (app->cancel_timer);
+      app->cancel_timer = 0;
+    }
+  g_clear_pointer (&app->cancel_request, tc_sip_request_unref);
+  if ((status < 200 || status >= 300) && !(app->expect_status && status == app->expect_status))
     app->failures++;
   if (dialog)
     {
@@ -250,6 +266,19 @@ on_final (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialog, co
   app->done = TRUE;
 }
 
+static gboolean
+on_cancel_timer (gpointer user_data)
+{
+  App *app = user_data;
+  g_autoptr (TcSipRequest) request = g_steal_pointer (&app->cancel_request);
+
+  app->cancel_timer = 0;
+  g_print ("CANCEL\n");
+  fflush (stdout);
+  tc_sip_request_cancel (request, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_provisional (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialog, gpointer user_data)
 {
@@ -257,6 +286,12 @@ on_provisional (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dial
 
   if (!app->quiet)
     g_print ("PROVISIONAL %u\n", tc_sip_message_get_status (response));
+  if (app->cancel_after_ms >= 0 && !app->cancel_timer && !app->cancel_request &&
+      tc_sip_message_get_status (response) > 100)
+    {
+      app->cancel_request = tc_sip_request_ref (request);
+      app->cancel_timer = g_timeout_add (app->cancel_after_ms, on_cancel_timer, app);
+    }
 }
 
 static const TcSipRequestHandlers send_handlers = {
@@ -326,6 +361,7 @@ main (int argc, char **argv)
       return 2;
     }
   app.quiet = opt_quiet;
+  app.cancel_after_ms = -1;
   from = opt_from ? opt_from : "sip:tincan@127.0.0.1";
 
   clock = tc_sip_clock_new_main_loop (NULL);
@@ -442,13 +478,34 @@ main (int argc, char **argv)
             return 2;
           }
         tc_sip_message_builder_set_body (builder, "application/sdp", minimal_sdp, sizeof minimal_sdp - 1);
+        app.cancel_after_ms = opt_cancel_after_ms;
+        app.expect_status = opt_cancel_after_ms >= 0 ? 487 : 0;
         if (send_and_wait (&app, NULL, builder, "tincan") && app.dialog)
           {
             g_autoptr (TcSipDialog) dialog = tc_sip_dialog_ref (app.dialog);
 
+            app.cancel_after_ms = -1;
+            app.expect_status = 0;
             g_print ("CONNECTED\n");
             fflush (stdout);
             sleep_ms (opt_duration_ms);
+            if (opt_reinvite)
+              {
+                builder = tc_sip_dialog_build_request (dialog, "INVITE", &error);
+                if (builder)
+                  {
+                    tc_sip_message_builder_set_body (builder, "application/sdp", minimal_sdp, sizeof minimal_sdp - 1);
+                    if (send_and_wait (&app, dialog, builder, "tincan"))
+                      g_print ("REINVITED\n");
+                    fflush (stdout);
+                  }
+                else
+                  {
+                    g_printerr ("re-INVITE: %s\n", error->message);
+                    g_clear_error (&error);
+                    app.failures++;
+                  }
+              }
             builder = tc_sip_dialog_build_request (dialog, "BYE", &error);
             if (builder)
               send_and_wait (&app, dialog, builder, NULL);
