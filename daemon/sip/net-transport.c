@@ -456,6 +456,14 @@ tc_sip_net_transport_listen (TcSipNetTransport *self, TcSipTransportType type, G
    * listener can share the port. */
   if (family == G_SOCKET_FAMILY_IPV6 && !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, error))
     return FALSE;
+  /* A UDP socket takes bursts while the main loop is busy elsewhere: a
+   * request the kernel drops costs the peer a 500 ms retransmission.  Ask
+   * for 4 MiB (the kernel caps it at net.core.rmem_max; best effort). */
+  if (udp)
+    {
+      g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4 * 1024 * 1024, NULL);
+      g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, 1024 * 1024, NULL);
+    }
   /* allow_reuse: SO_REUSEADDR for streams (TIME_WAIT); for UDP GIO would
    * also set SO_REUSEPORT, which would let two transports share a port. */
   if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), !udp, error))
