@@ -20,6 +20,8 @@
  */
 #include "sip/server-transaction.h"
 
+#include <string.h>
+
 #include "sip/builder.h"
 
 /* RFC 3261 §17.2.1: a 100 (Trying) goes out unless the TU answers within 200 ms. */
@@ -306,6 +308,16 @@ tc_sip_server_transaction_unref (TcSipServerTransaction *transaction)
   tc_sip_clock_unref (transaction->clock);
   g_free (transaction->id);
   g_free (transaction);
+}
+
+void
+tc_sip_server_transaction_detach (TcSipServerTransaction *transaction)
+{
+  g_return_if_fail (transaction != NULL);
+
+  clear_timers (transaction);
+  memset (&transaction->callbacks, 0, sizeof transaction->callbacks);
+  transaction->user_data = NULL;
 }
 
 void

@@ -107,6 +107,10 @@ void tc_sip_server_transaction_receive_request (TcSipServerTransaction *transact
  * once terminated. */
 gboolean tc_sip_server_transaction_respond (TcSipServerTransaction *transaction, TcSipMessage *response);
 
+/* Its owner is done with it: the timers stop and no callback runs any more,
+ * while others may still hold references (a TU keeping the request). */
+void tc_sip_server_transaction_detach (TcSipServerTransaction *transaction);
+
 /* The transport layer failed to send a response of this transaction. */
 void tc_sip_server_transaction_transport_error (TcSipServerTransaction *transaction, const GError *error);
 

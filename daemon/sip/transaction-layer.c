@@ -346,6 +346,10 @@ server_table_free (gpointer data)
 {
   TcSipLayerServer *entry = data;
 
+  /* The entry goes now; a transaction someone else still holds must not
+   * call back into it. */
+  if (entry->transaction)
+    tc_sip_server_transaction_detach (entry->transaction);
   g_clear_pointer (&entry->transaction, tc_sip_server_transaction_unref);
   tc_sip_layer_server_unref (entry);
 }

@@ -745,6 +745,22 @@ test_server_received_rport (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_sent (f), ==, 2);
 }
 
+/* A server transaction the TU still holds after the layer let it go (here:
+ * the layer disposed) is inert: its 100 Trying timer and Timer H do not
+ * call into the layer's freed bookkeeping. */
+static void
+test_server_held_after_layer (Fixture *f, gconstpointer data)
+{
+  guint sent;
+
+  inject (f, f->udp, peer_request ("INVITE", "UDP", "z9hG4bKheld", NULL, 1, NULL));
+  g_assert_cmpuint (f->server_transactions->len, ==, 1);
+  sent = n_sent (f);
+  g_object_run_dispose (G_OBJECT (f->layer));
+  advance_ms (f, 64 * 500 + 1000);
+  g_assert_cmpuint (n_sent (f), ==, sent);
+}
+
 static void
 test_server_invite_trying (Fixture *f, gconstpointer data)
 {
@@ -1068,6 +1084,7 @@ main (int argc, char *argv[])
   ADD ("client/max-outstanding", test_client_max_outstanding);
   ADD ("server/new-request", test_server_new_request);
   ADD ("server/received-rport", test_server_received_rport);
+  ADD ("server/held-after-layer", test_server_held_after_layer);
   ADD ("server/invite-trying", test_server_invite_trying);
   ADD ("server/ack-non-2xx", test_server_ack_non_2xx);
   ADD ("server/ack-2xx", test_server_ack_2xx);
