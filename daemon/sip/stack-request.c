@@ -7,57 +7,11 @@
  * Each try is a new client transaction with a new branch; the request
  * handle outlives them and reports to its TU once, at the end.
  */
-#include "sip/stack-private.h"
+#include "sip/stack-request-private.h"
 
 #include "sip/random.h"
 #include "sip/redirect.h"
 #include "sip/sip-error.h"
-
-struct _TcSipRequest {
-  gint ref_count;
-  TcSipStack *stack; /* weak: NULL once the stack is disposed (tc_sip_request_finalize_all) */
-
-  TcSipMessageBuilder *template; /* the request without Via */
-  char *method;
-  gboolean is_invite;
-  TcSipDialog *dialog; /* in-dialog requests */
-
-  TcSipRouteSet *route_set;
-  TcSipDigestCache *credentials;
-  TcSipFlow *fixed_flow;
-  gboolean follow_redirects;
-  char *contact_user;
-  char *contact_params;
-
-  TcSipRequestHandlers handlers;
-  gpointer user_data;
-
-  GCancellable *cancellable;
-  GArray *targets; /* TcSipTarget */
-  guint target_index;
-  gboolean explicit_udp;
-
-  TcSipClientTransaction *transaction;
-  TcSipMessage *sent;
-  TcSipFlow *flow;
-  TcSipTarget sent_target;
-  TcSipRedirect *redirect;
-  TcSipUri *next_hop; /* what was resolved */
-  GError *last_error;
-  TcSipMessage *last_503;
-
-  gboolean finished;
-  gboolean abandoned;
-  gboolean cancel_requested;
-  gboolean cancel_sent;
-  gboolean got_provisional;
-  char *cancel_reason;
-  guint cancel_timer; /* 64*T1 after the CANCEL (§9.1); holds a reference */
-
-  /* INVITE */
-  GPtrArray *early; /* TcSipDialog, one per fork */
-  TcSipDialog *confirmed;
-};
 
 static void request_resolve (TcSipRequest *request);
 
@@ -140,8 +94,8 @@ request_release (TcSipRequest *request)
     g_hash_table_remove (request->stack->requests, request);
 }
 
-static void
-clear_cancel_timer (TcSipRequest *request)
+void
+tc_sip_request_clear_cancel_timer (TcSipRequest *request)
 {
   if (!request->cancel_timer || !request->stack)
     return;
@@ -150,15 +104,15 @@ clear_cancel_timer (TcSipRequest *request)
   tc_sip_request_unref (request); /* the timer's */
 }
 
-static void
-request_finish (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialog, const GError *error)
+void
+tc_sip_request_finish (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialog, const GError *error)
 {
   g_autoptr (TcSipRequest) hold = tc_sip_request_ref (request);
 
   if (request->finished)
     return;
   request->finished = TRUE;
-  clear_cancel_timer (request);
+  tc_sip_request_clear_cancel_timer (request);
   g_cancellable_cancel (request->cancellable);
   if (!request->abandoned && request->handlers.final)
     request->handlers.final (request, response, dialog, error, request->user_data);
@@ -199,8 +153,8 @@ add_contact (TcSipRequest *request, TcSipMessageBuilder *builder, TcSipTransport
   return TRUE;
 }
 
-static GSocketFamily
-target_family (const TcSipTarget *target)
+GSocketFamily
+tc_sip_request_target_family (const TcSipTarget *target)
 {
   if (!target->address)
     return G_SOCKET_FAMILY_IPV4;
@@ -239,9 +193,10 @@ request_build (TcSipRequest *request, TcSipTarget *target, GError **error)
         return NULL;
     }
 
-  if (!add_contact (request, builder, target->type, target_family (target), error))
+  if (!add_contact (request, builder, target->type, tc_sip_request_target_family (target), error))
     return NULL;
-  branch = tc_sip_transaction_layer_add_via (stack->layer, builder, target->type, target_family (target), error);
+  branch = tc_sip_transaction_layer_add_via (stack->layer, builder, target->type, tc_sip_request_target_family (target),
+                                             error);
   if (!branch)
     return NULL;
   message = tc_sip_message_builder_end (g_steal_pointer (&builder), error);
@@ -263,360 +218,6 @@ request_build (TcSipRequest *request, TcSipTarget *target, GError **error)
   return g_steal_pointer (&message);
 }
 
-/* ---- INVITE: dialogs of the forks ---------------------------------------- */
-
-static TcSipDialog *
-early_dialog_for (TcSipRequest *request, TcSipMessage *response)
-{
-  const TcSipNameAddr *to = tc_sip_message_get_to (response);
-  g_autoptr (GError) error = NULL;
-  TcSipDialog *dialog;
-
-  if (!to || !tc_sip_str_is_set (to->tag))
-    return NULL;
-  for (guint i = 0; i < request->early->len; i++)
-    {
-      dialog = g_ptr_array_index (request->early, i);
-      if (tc_sip_str_equal (to->tag, tc_sip_dialog_get_remote_tag (dialog)))
-        return dialog;
-    }
-  dialog = tc_sip_dialog_new_uac (request->sent, response, tc_sip_transport_type_is_secure (request->sent_target.type),
-                                  &error);
-  if (!dialog)
-    {
-      g_debug ("no dialog from %u response: %s", tc_sip_message_get_status (response), error->message);
-      return NULL;
-    }
-  g_ptr_array_add (request->early, dialog);
-  tc_sip_stack_add_dialog (request->stack, dialog);
-  return dialog;
-}
-
-/* Adds the Via for @target to the ACK in @builder and sends it; the
- * dialog's entry, when the stack still has one, keeps it for the
- * retransmissions of the 2xx. */
-static void
-ack_send_built (TcSipStack *stack, const char *dialog_id, TcSipMessageBuilder *builder, const TcSipTarget *target,
-                TcSipFlow *flow)
-{
-  g_autoptr (TcSipMessageBuilder) owned = builder;
-  g_autoptr (TcSipMessage) ack = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *branch = NULL;
-  TcSipStackDialog *entry = tc_sip_stack_lookup_dialog (stack, dialog_id);
-
-  if (entry)
-    entry->ack_resolving = FALSE;
-  branch = tc_sip_transaction_layer_add_via (stack->layer, owned, target->type, target_family (target), &error);
-  if (branch)
-    ack = tc_sip_message_builder_end (g_steal_pointer (&owned), &error);
-  if (!ack)
-    {
-      g_warning ("cannot build the ACK for a 2xx: %s", error->message);
-      return;
-    }
-  if (entry)
-    tc_sip_stack_send_ack (stack, entry, ack, target, flow);
-  else if (!tc_sip_transaction_layer_send_stateless (stack->layer, ack, target, flow, &error))
-    g_debug ("sending ACK: %s", error->message);
-}
-
-typedef struct {
-  TcSipStack *stack; /* valid unless the lookup was cancelled (stack->cancellable) */
-  char *dialog_id;
-  TcSipMessageBuilder *builder;
-} AckLookup;
-
-static void
-on_ack_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  AckLookup *lookup = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) targets = tc_sip_resolver_lookup_finish (TC_SIP_RESOLVER (source), result, &error);
-
-  if (targets)
-    ack_send_built (lookup->stack, lookup->dialog_id, g_steal_pointer (&lookup->builder),
-                    &g_array_index (targets, TcSipTarget, 0), NULL);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      TcSipStackDialog *entry = tc_sip_stack_lookup_dialog (lookup->stack, lookup->dialog_id);
-
-      g_debug ("no target for the ACK: %s", error->message);
-      if (entry)
-        entry->ack_resolving = FALSE;
-    }
-  g_clear_pointer (&lookup->builder, tc_sip_message_builder_free);
-  g_free (lookup->dialog_id);
-  g_free (lookup);
-}
-
-/* §13.2.2.4: the ACK for a 2xx to the INVITE, built once per INVITE and
- * dialog, and re-sent as it was for every retransmission of the 2xx.  It
- * goes to the dialog's next hop: where the INVITE went when that is the
- * same hop, else wherever the next hop resolves to. */
-static void
-send_ack_for (TcSipRequest *request, TcSipDialog *dialog, TcSipMessage *response, gboolean first)
-{
-  TcSipStack *stack = request->stack;
-  g_autofree char *id = tc_sip_dialog_get_id (dialog);
-  TcSipStackDialog *entry = tc_sip_stack_lookup_dialog (stack, id);
-  const TcSipUri *next_hop = tc_sip_dialog_get_next_hop (dialog);
-  g_autoptr (TcSipMessageBuilder) builder = NULL;
-  g_autoptr (GError) error = NULL;
-  AckLookup *lookup;
-
-  /* A dialog the TU has ended is not brought back by a late 2xx. */
-  if (!entry && first)
-    entry = tc_sip_stack_add_dialog (stack, dialog);
-  if (entry && first && request->flow)
-    tc_sip_stack_dialog_hold_flow (entry, request->flow);
-  if (entry && entry->ack && tc_sip_message_get_cseq (entry->ack)->seq == tc_sip_message_get_cseq (request->sent)->seq)
-    {
-      tc_sip_stack_send_ack (stack, entry, entry->ack, &entry->ack_target, entry->ack_flow);
-      return;
-    }
-  if (entry && entry->ack_resolving)
-    return; /* it goes once resolved */
-
-  builder = tc_sip_dialog_build_ack (dialog, request->sent, &error);
-  if (!builder)
-    {
-      g_warning ("cannot build the ACK for a 2xx: %s", error->message);
-      return;
-    }
-  if (first && !request->abandoned && request->handlers.build_ack)
-    request->handlers.build_ack (request, response, builder, request->user_data);
-  if (request->fixed_flow || !next_hop || !request->next_hop || tc_sip_uri_equal (next_hop, request->next_hop))
-    {
-      ack_send_built (stack, id, g_steal_pointer (&builder), &request->sent_target, request->flow);
-      return;
-    }
-  if (entry)
-    entry->ack_resolving = TRUE;
-  lookup = g_new0 (AckLookup, 1);
-  lookup->stack = stack;
-  lookup->dialog_id = g_steal_pointer (&id);
-  lookup->builder = g_steal_pointer (&builder);
-  tc_sip_resolver_lookup_async (stack->resolver, next_hop, stack->cancellable, on_ack_resolved, lookup);
-}
-
-static void
-on_bye_final (TcSipRequest *bye, TcSipMessage *response, TcSipDialog *dialog, const GError *error, gpointer user_data)
-{
-  tc_sip_stack_end_dialog (bye->stack, bye->dialog);
-}
-
-/* Ends @dialog, which the TU does not want, with BYE; the stack forgets it
- * when the BYE is over (until then, 2xx retransmissions are ACKed). */
-static void
-end_with_bye (TcSipRequest *request, TcSipDialog *dialog)
-{
-  static const TcSipRequestHandlers handlers = { .final = on_bye_final };
-  g_autoptr (TcSipMessageBuilder) bye = NULL;
-  g_autoptr (TcSipRequest) sent = NULL;
-  g_autoptr (GError) error = NULL;
-  TcSipRequestOptions options;
-
-  bye = tc_sip_dialog_build_request (dialog, "BYE", &error);
-  if (bye)
-    {
-      tc_sip_request_options_init (&options);
-      options.credentials = request->credentials;
-      sent =
-        tc_sip_stack_send_request (request->stack, dialog, g_steal_pointer (&bye), &options, &handlers, NULL, &error);
-    }
-  if (!sent)
-    {
-      g_debug ("cannot send BYE: %s", error->message);
-      tc_sip_stack_end_dialog (request->stack, dialog);
-    }
-}
-
-/* §13.2.2.4: a 2xx from a fork other than the one that won is ACKed and
- * its dialog ended with BYE, once. */
-static void
-extra_fork_2xx (TcSipRequest *request, TcSipMessage *response)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *id = tc_sip_dialog_id_from_message (response, TRUE);
-  TcSipStackDialog *entry = id ? tc_sip_stack_lookup_dialog (request->stack, id) : NULL;
-  g_autoptr (TcSipDialog) dialog = NULL;
-
-  if (entry)
-    {
-      /* A retransmission: the same ACK again, no second BYE. */
-      send_ack_for (request, entry->dialog, response, FALSE);
-      return;
-    }
-  dialog = tc_sip_dialog_new_uac (request->sent, response, FALSE, &error);
-  if (!dialog)
-    return;
-  tc_sip_stack_add_dialog (request->stack, dialog);
-  send_ack_for (request, dialog, response, FALSE);
-  end_with_bye (request, dialog);
-}
-
-/* A final non-2xx response or a failure ends the early dialogs (§12.3). */
-static void
-end_early_dialogs (TcSipRequest *request)
-{
-  if (!request->early)
-    return;
-  for (guint i = 0; i < request->early->len; i++)
-    {
-      TcSipDialog *dialog = g_ptr_array_index (request->early, i);
-
-      if (dialog != request->confirmed && request->stack)
-        {
-          tc_sip_dialog_terminate (dialog);
-          tc_sip_stack_end_dialog (request->stack, dialog);
-        }
-    }
-  g_ptr_array_set_size (request->early, 0);
-}
-
-static void
-invite_2xx (TcSipRequest *request, TcSipMessage *response)
-{
-  const TcSipNameAddr *to = tc_sip_message_get_to (response);
-  g_autoptr (GError) error = NULL;
-  TcSipDialog *dialog;
-
-  if (request->confirmed)
-    {
-      if (to && tc_sip_str_equal (to->tag, tc_sip_dialog_get_remote_tag (request->confirmed)))
-        send_ack_for (request, request->confirmed, response, FALSE); /* a retransmission */
-      else
-        extra_fork_2xx (request, response);
-      return;
-    }
-
-  dialog = early_dialog_for (request, response);
-  if (!dialog)
-    {
-      /* A 2xx without To tag or Contact cannot make a dialog (§12.1.2). */
-      tc_sip_set_error (&error, TC_SIP_ERROR_PARSE, 0, "2xx to INVITE without a To tag or Contact");
-      request_finish (request, response, NULL, error);
-      return;
-    }
-  if (!tc_sip_dialog_confirm (dialog, response, &error))
-    g_debug ("confirming dialog: %s", error->message);
-  request->confirmed = tc_sip_dialog_ref (dialog);
-
-  /* The other early dialogs of this INVITE are over (§13.2.2.4). */
-  for (guint i = 0; i < request->early->len; i++)
-    {
-      TcSipDialog *other = g_ptr_array_index (request->early, i);
-
-      if (other != dialog)
-        tc_sip_stack_end_dialog (request->stack, other);
-    }
-
-  send_ack_for (request, dialog, response, TRUE);
-  if (request->abandoned)
-    end_with_bye (request, dialog); /* nobody wants this call any more */
-  request_finish (request, response, dialog, NULL);
-}
-
-/* ---- CANCEL (§9.1) -------------------------------------------------------- */
-
-/* §9.1: no final response 64*T1 after the CANCEL: the INVITE is taken as
- * cancelled and its transaction ended, so a peer that never answers does
- * not keep the call (an INVITE in Proceeding has no timer of its own). */
-static void
-on_cancel_timeout (gpointer user_data)
-{
-  TcSipRequest *request = user_data; /* the timer's reference */
-  g_autoptr (GError) error = NULL;
-
-  request->cancel_timer = 0;
-  if (!request->finished && request->stack)
-    {
-      TcSipClientTransaction *transaction =
-        request->transaction ? tc_sip_client_transaction_ref (request->transaction) : NULL;
-
-      tc_sip_set_error (&error, TC_SIP_ERROR_CANCELLED, 487,
-                        "no final response within 64*T1 of the CANCEL (RFC 3261 9.1)");
-      end_early_dialogs (request);
-      request_finish (request, NULL, NULL, error);
-      if (transaction)
-        {
-          tc_sip_client_transaction_transport_error (transaction, error);
-          tc_sip_client_transaction_unref (transaction);
-        }
-    }
-  tc_sip_request_unref (request);
-}
-
-static void
-send_cancel (TcSipRequest *request)
-{
-  TcSipMessage *invite = request->sent;
-  g_autoptr (TcSipMessageBuilder) builder = NULL;
-  g_autoptr (TcSipMessage) cancel = NULL;
-  g_autoptr (GError) error = NULL;
-  TcSipStr ruri = tc_sip_message_get_request_uri_text (invite);
-  g_autofree char *ruri_text = g_strndup (ruri.str, ruri.len);
-  static const char *const copied[] = { "Via", "From", "To", "Call-ID", "Route", "Max-Forwards" };
-  const TcSipCSeq *cseq = tc_sip_message_get_cseq (invite);
-  TcSipRequestCallbacks callbacks = { 0 };
-
-  request->cancel_sent = TRUE;
-  builder = tc_sip_message_builder_new_request ("CANCEL", ruri_text);
-  for (guint c = 0; c < G_N_ELEMENTS (copied); c++)
-    for (gint i = tc_sip_message_find_header_by_name (invite, copied[c], 0); i >= 0;
-         i = tc_sip_message_find_header_by_name (invite, copied[c], i + 1))
-      {
-        const TcSipHeader *h = tc_sip_message_get_header (invite, i);
-        g_autofree char *value = g_strndup (h->value.str, h->value.len);
-
-        tc_sip_message_builder_add_header (builder, copied[c], value);
-        if (c == 0)
-          break; /* the top Via only */
-      }
-  tc_sip_message_builder_add_header_printf (builder, "CSeq", "%u CANCEL", cseq->seq);
-  if (request->cancel_reason)
-    tc_sip_message_builder_add_header (builder, "Reason", request->cancel_reason);
-  cancel = tc_sip_message_builder_end (g_steal_pointer (&builder), &error);
-  if (!cancel || !tc_sip_transaction_layer_send_request (request->stack->layer, cancel, &request->sent_target,
-                                                         request->flow, &callbacks, NULL, &error))
-    g_warning ("cannot send CANCEL: %s", error->message);
-  if (!request->cancel_timer)
-    request->cancel_timer = tc_sip_clock_add_timer (request->stack->clock, 64 * request->stack->config.timers.t1,
-                                                    on_cancel_timeout, tc_sip_request_ref (request));
-}
-
-void
-tc_sip_request_cancel (TcSipRequest *request, const char *reason)
-{
-  g_return_if_fail (request != NULL);
-
-  if (!request->is_invite || request->finished || request->cancel_requested)
-    return;
-  request->cancel_requested = TRUE;
-  request->cancel_reason = g_strdup (reason);
-  if (request->got_provisional && request->sent)
-    send_cancel (request);
-  else if (!request->sent)
-    {
-      /* Not sent yet (still resolving): nothing to cancel on the wire. */
-      g_autoptr (GError) error = NULL;
-
-      tc_sip_set_error (&error, TC_SIP_ERROR_CANCELLED, 487, "request cancelled before it was sent");
-      request_finish (request, NULL, NULL, error);
-    }
-}
-
-void
-tc_sip_request_abandon (TcSipRequest *request)
-{
-  g_return_if_fail (request != NULL);
-
-  request->abandoned = TRUE;
-  if (request->is_invite && !request->finished)
-    tc_sip_request_cancel (request, NULL);
-}
-
 /* ---- responses and failures of a try ------------------------------------- */
 
 static void request_try (TcSipRequest *request);
@@ -636,7 +237,7 @@ request_next_target (TcSipRequest *request, const GError *error, TcSipMessage *r
       request_try (request);
       return;
     }
-  request_finish (request, response, NULL, error);
+  tc_sip_request_finish (request, response, NULL, error);
 }
 
 static gboolean
@@ -671,7 +272,7 @@ handle_challenge (TcSipRequest *request, TcSipMessage *response)
     {
       tc_sip_set_error (&error, TC_SIP_ERROR_AUTH_REJECTED, tc_sip_message_get_status (response),
                         "authentication required and no credentials given");
-      request_finish (request, response, NULL, error);
+      tc_sip_request_finish (request, response, NULL, error);
       return;
     }
   verdict = tc_sip_digest_cache_handle_challenge (request->credentials, request->sent, response, &error);
@@ -693,7 +294,7 @@ handle_challenge (TcSipRequest *request, TcSipMessage *response)
     case TC_SIP_DIGEST_VERDICT_FAIL_UNSUPPORTED:
       break;
     }
-  request_finish (request, response, NULL, error);
+  tc_sip_request_finish (request, response, NULL, error);
 }
 
 static void
@@ -705,7 +306,7 @@ handle_redirect (TcSipRequest *request, TcSipMessage *response)
 
   if (!request->follow_redirects || request->dialog)
     {
-      request_finish (request, response, NULL, NULL);
+      tc_sip_request_finish (request, response, NULL, NULL);
       return;
     }
   if (!request->redirect)
@@ -720,7 +321,7 @@ handle_redirect (TcSipRequest *request, TcSipMessage *response)
   if (!next)
     {
       /* No target left: the 3xx is the answer, with why it was not followed. */
-      request_finish (request, response, NULL, error);
+      tc_sip_request_finish (request, response, NULL, error);
       return;
     }
   if (!request->abandoned && request->handlers.redirected)
@@ -761,20 +362,20 @@ on_response (TcSipClientTransaction *transaction, TcSipMessage *response, gpoint
       if (request->finished)
         return;
       if (request->is_invite && status > 100)
-        dialog = early_dialog_for (request, response);
+        dialog = tc_sip_request_early_dialog_for (request, response);
       if (request->cancel_requested && !request->cancel_sent)
-        send_cancel (request);
+        tc_sip_request_send_cancel (request);
       if (!request->abandoned && request->handlers.provisional)
         request->handlers.provisional (request, response, dialog, request->user_data);
       return;
     }
   if (request->is_invite && status < 300)
     {
-      invite_2xx (request, response);
+      tc_sip_request_invite_2xx (request, response);
       return;
     }
   if (request->is_invite)
-    end_early_dialogs (request);
+    tc_sip_request_end_early_dialogs (request);
   if (request->finished)
     return;
   if (status == 401 || status == 407)
@@ -789,7 +390,7 @@ on_response (TcSipClientTransaction *transaction, TcSipMessage *response, gpoint
       request_next_target (request, NULL, response);
     }
   else
-    request_finish (request, response, NULL, NULL);
+    tc_sip_request_finish (request, response, NULL, NULL);
 }
 
 static void
@@ -800,7 +401,7 @@ on_failed (TcSipClientTransaction *transaction, const GError *error, gpointer us
   if (transaction != request->transaction || request->finished)
     return;
   if (request->is_invite)
-    end_early_dialogs (request);
+    tc_sip_request_end_early_dialogs (request);
   {
     g_autofree char *target = tc_sip_target_to_string (&request->sent_target);
 
@@ -851,7 +452,7 @@ request_try (TcSipRequest *request)
   if (!message)
     {
       tc_sip_target_clear (&target);
-      request_finish (request, NULL, NULL, error);
+      tc_sip_request_finish (request, NULL, NULL, error);
       return;
     }
   tc_sip_target_clear (&request->sent_target);
@@ -869,7 +470,7 @@ request_try (TcSipRequest *request)
                                                        &request_callbacks, request, &error);
   if (!transaction)
     {
-      request_finish (request, NULL, NULL, error);
+      tc_sip_request_finish (request, NULL, NULL, error);
       return;
     }
   request->transaction = tc_sip_client_transaction_ref (transaction);
@@ -898,7 +499,7 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
       if (!error)
         tc_sip_set_error (&error, TC_SIP_ERROR_NO_TARGET, 503, "no target for the request");
       g_clear_pointer (&targets, g_array_unref);
-      request_finish (request, NULL, NULL, error);
+      tc_sip_request_finish (request, NULL, NULL, error);
       return;
     }
   request->targets = targets;
@@ -938,7 +539,7 @@ request_resolve (TcSipRequest *request)
     {
       if (!error)
         tc_sip_set_error (&error, TC_SIP_ERROR_NO_TARGET, 416, "the next hop is not a SIP URI");
-      request_finish (request, NULL, NULL, error);
+      tc_sip_request_finish (request, NULL, NULL, error);
       return;
     }
   g_clear_pointer (&request->next_hop, tc_sip_uri_unref);
@@ -1029,7 +630,7 @@ tc_sip_request_finalize_all (TcSipStack *stack)
 
       request->abandoned = TRUE;
       request->finished = TRUE;
-      clear_cancel_timer (request);
+      tc_sip_request_clear_cancel_timer (request);
       request->stack = NULL;
       g_cancellable_cancel (request->cancellable);
     }
