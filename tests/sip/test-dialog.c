@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "sip-test-util.h"
 #include "sip/builder.h"
 #include "sip/dialog.h"
 #include "sip/parser.h"
@@ -38,35 +39,12 @@
   } \
   G_STMT_END
 
-/* Parses @text, whose lines end in "\n", as a message (CRLF line ends). */
-static TcSipMessage *
-parse (const char *text)
-{
-  g_autoptr (GString) wire = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-  TcSipMessage *msg;
-  const char *p;
-
-  for (p = text; *p; p++)
-    {
-      if (*p == '\n')
-        g_string_append (wire, "\r\n");
-      else
-        g_string_append_c (wire, *p);
-    }
-  g_string_append (wire, "\r\n");
-  msg = tc_sip_message_parse (wire->str, wire->len, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (msg);
-  return msg;
-}
-
 static TcSipMessage *
 invite_with (const char *extra)
 {
   g_autofree char *text = g_strconcat (INVITE_HEAD, extra, NULL);
 
-  return parse (text);
+  return tc_test_parse_lines (text);
 }
 
 /* A response to the INVITE: @to_tag NULL for none; @extra: more headers. */
@@ -76,7 +54,7 @@ response (guint status, const char *to_tag, const char *extra)
   g_autofree char *text = g_strdup_printf ("SIP/2.0 %u Whatever\n" VIA TO "%s%s\n" FROM CALL "CSeq: 314159 INVITE\n%s",
                                            status, to_tag ? ";tag=" : "", to_tag ? to_tag : "", extra);
 
-  return parse (text);
+  return tc_test_parse_lines (text);
 }
 
 /* Ends a builder from the dialog, checking it has no Via (the transaction
@@ -250,9 +228,9 @@ static void
 test_uac_secure (void)
 {
   g_autoptr (TcSipMessage) sips_invite =
-    parse ("INVITE sips:bob@biloxi.example.com SIP/2.0\n"
-           "Via: SIP/2.0/TLS pc33.atlanta.example.com;branch=z9hG4bK776asdhds\n" TO "\n" FROM CALL
-           "CSeq: 314159 INVITE\nContact: <sips:alice@pc33.atlanta.example.com>\n");
+    tc_test_parse_lines ("INVITE sips:bob@biloxi.example.com SIP/2.0\n"
+                         "Via: SIP/2.0/TLS pc33.atlanta.example.com;branch=z9hG4bK776asdhds\n" TO "\n" FROM CALL
+                         "CSeq: 314159 INVITE\nContact: <sips:alice@pc33.atlanta.example.com>\n");
   g_autoptr (TcSipMessage) sip_invite = invite_with ("Contact: <sip:alice@pc33.atlanta.example.com>\n");
   g_autoptr (TcSipMessage) ok = response (200, "a6c85cf", "Contact: <sips:bob@192.0.2.4>\n");
   g_autoptr (TcSipDialog) secure = NULL;
@@ -290,10 +268,10 @@ test_uac_errors (void)
   g_autoptr (TcSipMessage) trying = response (100, "a6c85cf", "");
   g_autoptr (TcSipMessage) busy = response (486, "a6c85cf", "Contact: <sip:bob@192.0.2.4>\n");
   g_autoptr (TcSipMessage) options =
-    parse ("OPTIONS sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL "CSeq: 314159 OPTIONS\n");
+    tc_test_parse_lines ("OPTIONS sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL "CSeq: 314159 OPTIONS\n");
   g_autoptr (TcSipMessage) other_call =
-    parse ("SIP/2.0 200 OK\n" VIA TO ";tag=x\n" FROM "Call-ID: other@host\nCSeq: 314159 INVITE\n"
-           "Contact: <sip:bob@192.0.2.4>\n");
+    tc_test_parse_lines ("SIP/2.0 200 OK\n" VIA TO ";tag=x\n" FROM "Call-ID: other@host\nCSeq: 314159 INVITE\n"
+                         "Contact: <sip:bob@192.0.2.4>\n");
   g_autoptr (TcSipMessage) ok = response (200, "a6c85cf", "Contact: <sip:bob@192.0.2.4>\n");
   g_autoptr (TcSipMessage) tel_contact = response (200, "a6c85cf", "Contact: <tel:+15551234>\n");
 
@@ -384,7 +362,7 @@ test_uac_confirm_recomputes (void)
 static TcSipDialog *
 u2_dialog (void)
 {
-  g_autoptr (TcSipMessage) invite = parse (U2_INVITE);
+  g_autoptr (TcSipMessage) invite = tc_test_parse_lines (U2_INVITE);
   g_autoptr (GError) error = NULL;
   TcSipDialog *dialog = tc_sip_dialog_new_uas (invite, "u2tag", &error);
 
@@ -421,13 +399,13 @@ static void
 test_uas_bye_loose (void)
 {
   g_autoptr (TcSipDialog) dialog = u2_dialog ();
-  g_autoptr (TcSipMessage) ok = parse ("SIP/2.0 200 OK\n"
-                                       "Via: SIP/2.0/UDP p4.domain.com;branch=z9hG4bKp4\n"
-                                       "To: <sip:callee@u2.domain.com>;tag=u2tag\n"
-                                       "From: \"Caller\" <sip:caller@u1.example.com>;tag=u1tag\n"
-                                       "Call-ID: strict@u1.example.com\n"
-                                       "CSeq: 10 INVITE\n"
-                                       "Contact: <sip:callee@192.0.2.2>\n");
+  g_autoptr (TcSipMessage) ok = tc_test_parse_lines ("SIP/2.0 200 OK\n"
+                                                     "Via: SIP/2.0/UDP p4.domain.com;branch=z9hG4bKp4\n"
+                                                     "To: <sip:callee@u2.domain.com>;tag=u2tag\n"
+                                                     "From: \"Caller\" <sip:caller@u1.example.com>;tag=u1tag\n"
+                                                     "Call-ID: strict@u1.example.com\n"
+                                                     "CSeq: 10 INVITE\n"
+                                                     "Contact: <sip:callee@192.0.2.2>\n");
   g_autoptr (TcSipMessage) bye = NULL;
   g_autoptr (TcSipMessage) bye2 = NULL;
   g_autoptr (GError) error = NULL;
@@ -465,14 +443,15 @@ test_uas_bye_loose (void)
 static void
 test_uas_errors (void)
 {
-  g_autoptr (TcSipMessage) in_dialog = parse ("INVITE sip:bob@192.0.2.4 SIP/2.0\n" VIA TO ";tag=abc\n" FROM CALL
-                                              "CSeq: 2 INVITE\nContact: <sip:alice@pc33.atlanta.example.com>\n");
+  g_autoptr (TcSipMessage) in_dialog =
+    tc_test_parse_lines ("INVITE sip:bob@192.0.2.4 SIP/2.0\n" VIA TO ";tag=abc\n" FROM CALL
+                         "CSeq: 2 INVITE\nContact: <sip:alice@pc33.atlanta.example.com>\n");
   g_autoptr (TcSipMessage) no_contact = invite_with ("");
   g_autoptr (TcSipMessage) message =
-    parse ("MESSAGE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL "CSeq: 1 MESSAGE\n");
+    tc_test_parse_lines ("MESSAGE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL "CSeq: 1 MESSAGE\n");
   g_autoptr (TcSipMessage) subscribe =
-    parse ("SUBSCRIBE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL
-           "CSeq: 1 SUBSCRIBE\nEvent: presence\nContact: <sip:alice@pc33.atlanta.example.com>\n");
+    tc_test_parse_lines ("SUBSCRIBE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL
+                         "CSeq: 1 SUBSCRIBE\nEvent: presence\nContact: <sip:alice@pc33.atlanta.example.com>\n");
   g_autoptr (TcSipDialog) dialog = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -498,10 +477,10 @@ static void
 test_uas_no_from_tag (void)
 {
   g_autoptr (TcSipMessage) invite =
-    parse ("INVITE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n"
-           "From: <sip:old@example.com>\n" CALL "CSeq: 1 INVITE\nContact: <sip:old@192.0.2.9>\n");
-  g_autoptr (TcSipMessage) bye_in =
-    parse ("BYE sip:bob@192.0.2.4 SIP/2.0\n" VIA TO ";tag=local\nFrom: <sip:old@example.com>\n" CALL "CSeq: 2 BYE\n");
+    tc_test_parse_lines ("INVITE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n"
+                         "From: <sip:old@example.com>\n" CALL "CSeq: 1 INVITE\nContact: <sip:old@192.0.2.9>\n");
+  g_autoptr (TcSipMessage) bye_in = tc_test_parse_lines (
+    "BYE sip:bob@192.0.2.4 SIP/2.0\n" VIA TO ";tag=local\nFrom: <sip:old@example.com>\n" CALL "CSeq: 2 BYE\n");
   g_autoptr (TcSipDialog) dialog = tc_sip_dialog_new_uas (invite, "local", NULL);
   g_autoptr (TcSipMessage) bye = NULL;
   g_autofree char *id = NULL;
@@ -520,12 +499,14 @@ test_uas_no_from_tag (void)
 static void
 test_uas_secure (void)
 {
-  g_autoptr (TcSipMessage) tls = parse ("INVITE sips:bob@biloxi.example.com SIP/2.0\n"
-                                        "Via: SIP/2.0/TLS pc33.atlanta.example.com;branch=z9hG4bK1\n" TO "\n" FROM CALL
-                                        "CSeq: 1 INVITE\nContact: <sips:alice@pc33.atlanta.example.com>\n");
-  g_autoptr (TcSipMessage) tcp = parse ("INVITE sips:bob@biloxi.example.com SIP/2.0\n"
-                                        "Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bK1\n" TO "\n" FROM CALL
-                                        "CSeq: 1 INVITE\nContact: <sips:alice@pc33.atlanta.example.com>\n");
+  g_autoptr (TcSipMessage) tls =
+    tc_test_parse_lines ("INVITE sips:bob@biloxi.example.com SIP/2.0\n"
+                         "Via: SIP/2.0/TLS pc33.atlanta.example.com;branch=z9hG4bK1\n" TO "\n" FROM CALL
+                         "CSeq: 1 INVITE\nContact: <sips:alice@pc33.atlanta.example.com>\n");
+  g_autoptr (TcSipMessage) tcp =
+    tc_test_parse_lines ("INVITE sips:bob@biloxi.example.com SIP/2.0\n"
+                         "Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bK1\n" TO "\n" FROM CALL
+                         "CSeq: 1 INVITE\nContact: <sips:alice@pc33.atlanta.example.com>\n");
   g_autoptr (TcSipDialog) secure = tc_sip_dialog_new_uas (tls, "t", NULL);
   g_autoptr (TcSipDialog) insecure = tc_sip_dialog_new_uas (tcp, "t", NULL);
 
@@ -648,10 +629,11 @@ test_request_refused (void)
 static void
 test_request_cseq_limit (void)
 {
-  g_autoptr (TcSipMessage) invite = parse ("INVITE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL
-                                           "CSeq: 2147483646 INVITE\nContact: <sip:a@h>\n");
-  g_autoptr (TcSipMessage) ok =
-    parse ("SIP/2.0 200 OK\n" VIA TO ";tag=t\n" FROM CALL "CSeq: 2147483646 INVITE\nContact: <sip:b@h>\n");
+  g_autoptr (TcSipMessage) invite =
+    tc_test_parse_lines ("INVITE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM CALL
+                         "CSeq: 2147483646 INVITE\nContact: <sip:a@h>\n");
+  g_autoptr (TcSipMessage) ok = tc_test_parse_lines ("SIP/2.0 200 OK\n" VIA TO ";tag=t\n" FROM CALL
+                                                     "CSeq: 2147483646 INVITE\nContact: <sip:b@h>\n");
   g_autoptr (TcSipDialog) dialog = uac_dialog (invite, ok);
   g_autoptr (TcSipMessage) last = NULL;
   g_autoptr (TcSipMessageBuilder) none = NULL;
@@ -678,8 +660,9 @@ test_ack (void)
                                                  "Route: <sip:preloaded.example.com;lr>\n");
   g_autoptr (TcSipMessage) ok =
     response (200, "a6c85cf", "Record-Route: <sip:p1.example.com;lr>\nContact: <sip:bob@192.0.2.4>\n");
-  g_autoptr (TcSipMessage) other_call = parse ("INVITE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM
-                                               "Call-ID: other@host\nCSeq: 314159 INVITE\nContact: <sip:a@h>\n");
+  g_autoptr (TcSipMessage) other_call =
+    tc_test_parse_lines ("INVITE sip:bob@biloxi.example.com SIP/2.0\n" VIA TO "\n" FROM
+                         "Call-ID: other@host\nCSeq: 314159 INVITE\nContact: <sip:a@h>\n");
   g_autoptr (TcSipDialog) dialog = uac_dialog (invite, ok);
   g_autoptr (TcSipMessage) ack = NULL;
   g_autoptr (TcSipMessage) reinvite = NULL;
@@ -742,7 +725,7 @@ from_bob (const char *method, guint32 seq, const char *extra)
                      "From: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\n" CALL "CSeq: %u %s\n%s",
                      method, seq, seq, method, extra);
 
-  return parse (text);
+  return tc_test_parse_lines (text);
 }
 
 static void
@@ -756,13 +739,13 @@ test_remote_cseq (void)
   g_autoptr (TcSipMessage) ack5 = from_bob ("ACK", 5, "");
   g_autoptr (TcSipMessage) cancel5 = from_bob ("CANCEL", 5, "");
   g_autoptr (TcSipMessage) u10 =
-    parse ("INFO sip:callee@192.0.2.2 SIP/2.0\n" VIA "To: <sip:callee@u2.domain.com>;tag=u2tag\n"
-           "From: <sip:caller@u1.example.com>;tag=u1tag\n"
-           "Call-ID: strict@u1.example.com\nCSeq: 10 INFO\n");
+    tc_test_parse_lines ("INFO sip:callee@192.0.2.2 SIP/2.0\n" VIA "To: <sip:callee@u2.domain.com>;tag=u2tag\n"
+                         "From: <sip:caller@u1.example.com>;tag=u1tag\n"
+                         "Call-ID: strict@u1.example.com\nCSeq: 10 INFO\n");
   g_autoptr (TcSipMessage) u11 =
-    parse ("BYE sip:callee@192.0.2.2 SIP/2.0\n" VIA "To: <sip:callee@u2.domain.com>;tag=u2tag\n"
-           "From: <sip:caller@u1.example.com>;tag=u1tag\n"
-           "Call-ID: strict@u1.example.com\nCSeq: 11 BYE\n");
+    tc_test_parse_lines ("BYE sip:callee@192.0.2.2 SIP/2.0\n" VIA "To: <sip:callee@u2.domain.com>;tag=u2tag\n"
+                         "From: <sip:caller@u1.example.com>;tag=u1tag\n"
+                         "Call-ID: strict@u1.example.com\nCSeq: 11 BYE\n");
 
   /* UAC: the remote number is empty and accepts anything */
   g_assert_cmpint (tc_sip_dialog_get_remote_seq (uac), ==, -1);
@@ -790,10 +773,10 @@ test_target_refresh (void)
   g_autoptr (TcSipDialog) dialog = uac_with_routes ("");
   g_autoptr (TcSipMessage) reinvite = from_bob ("INVITE", 7, "Contact: <sip:bob@192.0.2.50:5062>\n");
   g_autoptr (TcSipMessage) info = from_bob ("INFO", 8, "");
-  g_autoptr (TcSipMessage) update_ok =
-    parse ("SIP/2.0 200 OK\n" VIA TO ";tag=a6c85cf\n" FROM CALL "CSeq: 314160 UPDATE\nContact: <sip:bob@192.0.2.60>\n");
-  g_autoptr (TcSipMessage) update_ringing = parse ("SIP/2.0 183 Progress\n" VIA TO ";tag=a6c85cf\n" FROM CALL
-                                                   "CSeq: 314160 UPDATE\nContact: <sip:bob@192.0.2.70>\n");
+  g_autoptr (TcSipMessage) update_ok = tc_test_parse_lines ("SIP/2.0 200 OK\n" VIA TO ";tag=a6c85cf\n" FROM CALL
+                                                            "CSeq: 314160 UPDATE\nContact: <sip:bob@192.0.2.60>\n");
+  g_autoptr (TcSipMessage) update_ringing = tc_test_parse_lines (
+    "SIP/2.0 183 Progress\n" VIA TO ";tag=a6c85cf\n" FROM CALL "CSeq: 314160 UPDATE\nContact: <sip:bob@192.0.2.70>\n");
   g_autoptr (TcSipMessage) bye = NULL;
 
   g_assert_true (tc_sip_dialog_update_remote_target (dialog, reinvite));
@@ -825,17 +808,18 @@ test_matching (void)
   g_autoptr (TcSipDialog) dialog = uac_with_routes ("");
   g_autoptr (TcSipMessage) in = from_bob ("BYE", 1, "");
   g_autoptr (TcSipMessage) wrong_call =
-    parse ("BYE sip:alice@h SIP/2.0\n" VIA "To: <sip:alice@atlanta.example.com>;tag=" FROM_TAG "\n"
-           "From: <sip:bob@biloxi.example.com>;tag=a6c85cf\nCall-ID: other\nCSeq: 1 BYE\n");
-  g_autoptr (TcSipMessage) swapped =
-    parse ("BYE sip:alice@h SIP/2.0\n" VIA "To: <sip:bob@biloxi.example.com>;tag=a6c85cf\n" FROM CALL "CSeq: 1 BYE\n");
+    tc_test_parse_lines ("BYE sip:alice@h SIP/2.0\n" VIA "To: <sip:alice@atlanta.example.com>;tag=" FROM_TAG "\n"
+                         "From: <sip:bob@biloxi.example.com>;tag=a6c85cf\nCall-ID: other\nCSeq: 1 BYE\n");
+  g_autoptr (TcSipMessage) swapped = tc_test_parse_lines (
+    "BYE sip:alice@h SIP/2.0\n" VIA "To: <sip:bob@biloxi.example.com>;tag=a6c85cf\n" FROM CALL "CSeq: 1 BYE\n");
   g_autoptr (TcSipMessage) ok_to_our_bye =
-    parse ("SIP/2.0 200 OK\n" VIA TO ";tag=a6c85cf\n" FROM CALL "CSeq: 314160 BYE\n");
-  g_autoptr (TcSipMessage) other_fork = parse ("SIP/2.0 200 OK\n" VIA TO ";tag=zzz\n" FROM CALL "CSeq: 314160 BYE\n");
+    tc_test_parse_lines ("SIP/2.0 200 OK\n" VIA TO ";tag=a6c85cf\n" FROM CALL "CSeq: 314160 BYE\n");
+  g_autoptr (TcSipMessage) other_fork =
+    tc_test_parse_lines ("SIP/2.0 200 OK\n" VIA TO ";tag=zzz\n" FROM CALL "CSeq: 314160 BYE\n");
   g_autoptr (TcSipMessage) out_of_dialog = invite_with ("Contact: <sip:a@h>\n");
   g_autoptr (TcSipMessage) no_from_tag =
-    parse ("BYE sip:alice@h SIP/2.0\n" VIA "To: <sip:alice@atlanta.example.com>;tag=" FROM_TAG "\n"
-           "From: <sip:bob@biloxi.example.com>\n" CALL "CSeq: 1 BYE\n");
+    tc_test_parse_lines ("BYE sip:alice@h SIP/2.0\n" VIA "To: <sip:alice@atlanta.example.com>;tag=" FROM_TAG "\n"
+                         "From: <sip:bob@biloxi.example.com>\n" CALL "CSeq: 1 BYE\n");
   g_autofree char *id = tc_sip_dialog_get_id (dialog);
   g_autofree char *request_id = tc_sip_dialog_id_from_message (in, FALSE);
   g_autofree char *response_id = tc_sip_dialog_id_from_message (ok_to_our_bye, TRUE);
@@ -867,7 +851,8 @@ test_forking (void)
   g_autoptr (TcSipMessage) ringing_b = response (180, "bob1", "Contact: <sip:bob@192.0.2.4>\n");
   g_autoptr (TcSipMessage) ringing_c = response (180, "carol1", "Contact: <sip:carol@192.0.2.5>\n");
   g_autoptr (TcSipMessage) ok_c = response (200, "carol1", "Contact: <sip:carol@192.0.2.5>\n");
-  g_autoptr (TcSipMessage) later = parse ("SIP/2.0 200 OK\n" VIA TO ";tag=dave\n" FROM CALL "CSeq: 314160 INVITE\n");
+  g_autoptr (TcSipMessage) later =
+    tc_test_parse_lines ("SIP/2.0 200 OK\n" VIA TO ";tag=dave\n" FROM CALL "CSeq: 314160 INVITE\n");
   g_autoptr (TcSipDialog) b = uac_dialog (invite, ringing_b);
   g_autoptr (TcSipDialog) c = uac_dialog (invite, ringing_c);
   g_autofree char *id_b = tc_sip_dialog_get_id (b);

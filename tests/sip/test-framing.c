@@ -12,40 +12,9 @@
 
 #include <glib.h>
 
+#include "sip-test-util.h"
 #include "sip/parser.h"
 #include "sip/sip-error.h"
-
-/* The messages are written with LF line ends; wire() turns every LF into
- * CRLF and replaces "Content-Length: #" with the length of the body. */
-static GBytes *
-wire (const char *text)
-{
-  g_autoptr (GString) s = g_string_sized_new (strlen (text) + 64);
-  const char *p;
-  const char *head_end;
-  const char *hash;
-
-  for (p = text; *p; p++)
-    {
-      if (*p == '\n')
-        g_string_append (s, "\r\n");
-      else
-        g_string_append_c (s, *p);
-    }
-  head_end = strstr (s->str, "\r\n\r\n");
-  g_assert_nonnull (head_end);
-  hash = strstr (s->str, "Content-Length: #\r\n");
-  if (hash && hash < head_end)
-    {
-      gsize body_len = s->len - (head_end - s->str + 4);
-      gsize pos = hash - s->str + strlen ("Content-Length: ");
-      g_autofree char *len_text = g_strdup_printf ("%" G_GSIZE_FORMAT, body_len);
-
-      g_string_erase (s, pos, 1);
-      g_string_insert (s, pos, len_text);
-    }
-  return g_string_free_to_bytes (g_steal_pointer (&s));
-}
 
 #define SDP_OFFER \
   "v=0\n" \
@@ -175,7 +144,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   for (i = 0; i < G_N_ELEMENTS (call_messages); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) bytes = wire (call_messages[i]);
+      g_autoptr (GBytes) bytes = tc_test_wire (call_messages[i]);
       g_autoptr (TcSipMessage) msg = tc_sip_message_parse_datagram (bytes, NULL, &error);
 
       g_assert_no_error (error);
@@ -429,7 +398,7 @@ test_content_length_forms (void)
                                                "\n"
                                                "hello",
                                                i, i, heads[i]);
-      g_autoptr (GBytes) bytes = wire (text);
+      g_autoptr (GBytes) bytes = tc_test_wire (text);
       g_autoptr (TcSipStreamParser) parser = tc_sip_stream_parser_new (NULL);
       g_autoptr (GError) error = NULL;
       g_autoptr (TcSipMessage) msg = NULL;
@@ -528,14 +497,14 @@ static void
 test_missing_content_length (Fixture *f, gconstpointer data)
 {
   g_autoptr (TcSipStreamParser) parser = tc_sip_stream_parser_new (NULL);
-  g_autoptr (GBytes) no_length = wire ("OPTIONS sip:bob@biloxi.example.com SIP/2.0\n"
-                                       "Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74b01\n"
-                                       "Max-Forwards: 70\n"
-                                       "From: <sip:alice@atlanta.example.com>;tag=1\n"
-                                       "To: <sip:bob@biloxi.example.com>\n"
-                                       "Call-ID: nolen@atlanta.example.com\n"
-                                       "CSeq: 1 OPTIONS\n"
-                                       "\n");
+  g_autoptr (GBytes) no_length = tc_test_wire ("OPTIONS sip:bob@biloxi.example.com SIP/2.0\n"
+                                               "Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74b01\n"
+                                               "Max-Forwards: 70\n"
+                                               "From: <sip:alice@atlanta.example.com>;tag=1\n"
+                                               "To: <sip:bob@biloxi.example.com>\n"
+                                               "Call-ID: nolen@atlanta.example.com\n"
+                                               "CSeq: 1 OPTIONS\n"
+                                               "\n");
   GBytes *good = g_ptr_array_index (f->wires, 0);
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipMessage) first = NULL;
@@ -565,17 +534,17 @@ static void
 test_short_content_length (Fixture *f, gconstpointer data)
 {
   g_autoptr (TcSipStreamParser) parser = tc_sip_stream_parser_new (NULL);
-  g_autoptr (GBytes) bad = wire ("MESSAGE sip:bob@biloxi.example.com SIP/2.0\n"
-                                 "Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74b02\n"
-                                 "From: <sip:alice@atlanta.example.com>;tag=1\n"
-                                 "To: <sip:bob@biloxi.example.com>\n"
-                                 "Call-ID: short@atlanta.example.com\n"
-                                 "CSeq: 1 MESSAGE\n"
-                                 "Content-Type: text/plain\n"
-                                 "Content-Length: 2\n"
-                                 "\n"
-                                 "Hello there, Bob\n"
-                                 "\n");
+  g_autoptr (GBytes) bad = tc_test_wire ("MESSAGE sip:bob@biloxi.example.com SIP/2.0\n"
+                                         "Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74b02\n"
+                                         "From: <sip:alice@atlanta.example.com>;tag=1\n"
+                                         "To: <sip:bob@biloxi.example.com>\n"
+                                         "Call-ID: short@atlanta.example.com\n"
+                                         "CSeq: 1 MESSAGE\n"
+                                         "Content-Type: text/plain\n"
+                                         "Content-Length: 2\n"
+                                         "\n"
+                                         "Hello there, Bob\n"
+                                         "\n");
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipMessage) msg = NULL;
 
@@ -642,15 +611,15 @@ static void
 test_too_large_content_length (Fixture *f, gconstpointer data)
 {
   g_autoptr (TcSipStreamParser) parser = tc_sip_stream_parser_new (NULL);
-  g_autoptr (GBytes) head = wire ("MESSAGE sip:bob@biloxi.example.com SIP/2.0\n"
-                                  "Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74b03\n"
-                                  "From: <sip:alice@atlanta.example.com>;tag=1\n"
-                                  "To: <sip:bob@biloxi.example.com>\n"
-                                  "Call-ID: huge@atlanta.example.com\n"
-                                  "CSeq: 1 MESSAGE\n"
-                                  "Content-Type: text/plain\n"
-                                  "Content-Length: 1000000\n"
-                                  "\n");
+  g_autoptr (GBytes) head = tc_test_wire ("MESSAGE sip:bob@biloxi.example.com SIP/2.0\n"
+                                          "Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74b03\n"
+                                          "From: <sip:alice@atlanta.example.com>;tag=1\n"
+                                          "To: <sip:bob@biloxi.example.com>\n"
+                                          "Call-ID: huge@atlanta.example.com\n"
+                                          "CSeq: 1 MESSAGE\n"
+                                          "Content-Type: text/plain\n"
+                                          "Content-Length: 1000000\n"
+                                          "\n");
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipMessage) msg = NULL;
 

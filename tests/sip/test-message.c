@@ -13,42 +13,9 @@
 
 #include "sip/builder.h"
 #include "sip/message.h"
+#include "sip-test-util.h"
 #include "sip/parser.h"
 #include "sip/sip-error.h"
-
-/* The messages below are written with LF line ends for legibility; wire()
- * turns every LF into CRLF and replaces "Content-Length: #" with the length
- * of the body that follows the blank line. */
-static GBytes *
-wire (const char *text)
-{
-  g_autoptr (GString) s = g_string_sized_new (strlen (text) + 64);
-  const char *p;
-  const char *head_end;
-  const char *hash;
-
-  for (p = text; *p; p++)
-    {
-      if (*p == '\n')
-        g_string_append (s, "\r\n");
-      else
-        g_string_append_c (s, *p);
-    }
-
-  head_end = strstr (s->str, "\r\n\r\n");
-  g_assert_nonnull (head_end);
-  hash = strstr (s->str, "Content-Length: #\r\n");
-  if (hash && hash < head_end)
-    {
-      gsize body_len = s->len - (head_end - s->str + 4);
-      gsize pos = hash - s->str + strlen ("Content-Length: ");
-      g_autofree char *len_text = g_strdup_printf ("%" G_GSIZE_FORMAT, body_len);
-
-      g_string_erase (s, pos, 1);
-      g_string_insert (s, pos, len_text);
-    }
-  return g_string_free_to_bytes (g_steal_pointer (&s));
-}
 
 static TcSipMessage *
 parse_bytes_ok (GBytes *bytes)
@@ -64,7 +31,7 @@ parse_bytes_ok (GBytes *bytes)
 static TcSipMessage *
 parse_ok (const char *text)
 {
-  g_autoptr (GBytes) bytes = wire (text);
+  g_autoptr (GBytes) bytes = tc_test_wire (text);
 
   return parse_bytes_ok (bytes);
 }
@@ -281,7 +248,7 @@ static const NamedMessage round_trip_messages[] = {
 static void
 test_getters_invite (void)
 {
-  g_autoptr (GBytes) bytes = wire (invite_sdp);
+  g_autoptr (GBytes) bytes = tc_test_wire (invite_sdp);
   g_autoptr (TcSipMessage) msg = parse_bytes_ok (bytes);
   const char *sdp_start = strstr (g_bytes_get_data (bytes, NULL), "v=0");
   gsize sdp_len = g_bytes_get_size (bytes) - (sdp_start - (const char *) g_bytes_get_data (bytes, NULL));
@@ -880,7 +847,7 @@ static void
 test_equal_responses (void)
 {
   g_autoptr (TcSipMessage) ok = parse_ok (ok_200);
-  g_autoptr (GBytes) bytes = wire (ok_200);
+  g_autoptr (GBytes) bytes = tc_test_wire (ok_200);
   g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_autoptr (GString) other = g_string_new (text);
   g_autoptr (TcSipMessage) ok2 = NULL;
@@ -898,7 +865,7 @@ test_equal_responses (void)
 static void
 test_limit_message_size (void)
 {
-  g_autoptr (GBytes) bytes = wire (invite_sdp);
+  g_autoptr (GBytes) bytes = tc_test_wire (invite_sdp);
   gsize size = g_bytes_get_size (bytes);
   TcSipParserLimits limits;
   g_autoptr (GError) error = NULL;
@@ -933,7 +900,7 @@ test_limit_message_size (void)
 static void
 test_limit_headers (void)
 {
-  g_autoptr (GBytes) bytes = wire (invite_sdp); /* 15 header fields */
+  g_autoptr (GBytes) bytes = tc_test_wire (invite_sdp); /* 15 header fields */
   TcSipParserLimits limits;
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipMessage) msg = NULL;
@@ -967,7 +934,7 @@ test_limit_header_size (void)
                                            "Content-Length: 0\n"
                                            "\n",
                                            long_value, long_value);
-  g_autoptr (GBytes) bytes = wire (text);
+  g_autoptr (GBytes) bytes = tc_test_wire (text);
   TcSipParserLimits limits;
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipMessage) msg = NULL;
@@ -1078,7 +1045,7 @@ test_datagram_truncated (void)
 static void
 test_datagram_leading_crlf (void)
 {
-  g_autoptr (GBytes) plain = wire (options);
+  g_autoptr (GBytes) plain = tc_test_wire (options);
   g_autofree char *text = g_strconcat ("\r\n\r\n", (const char *) g_bytes_get_data (plain, NULL), NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipMessage) msg = tc_sip_message_parse (text, strlen (text), NULL, &error);
@@ -1213,7 +1180,7 @@ static void
 test_round_trip (gconstpointer data)
 {
   const NamedMessage *c = data;
-  g_autoptr (GBytes) in = wire (c->text);
+  g_autoptr (GBytes) in = tc_test_wire (c->text);
   g_autoptr (TcSipMessage) msg = parse_bytes_ok (in);
   g_autoptr (GBytes) out = tc_sip_message_to_bytes (msg);
   g_autoptr (TcSipMessage) again = parse_bytes_ok (out);

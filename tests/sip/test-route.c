@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "sip-test-util.h"
 #include "sip/builder.h"
 #include "sip/parser.h"
 #include "sip/route.h"
@@ -25,33 +26,11 @@
   "Contact: <sip:alice@192.0.2.1>;expires=3600\n"
 
 static TcSipMessage *
-parse (const char *text)
-{
-  g_autoptr (GString) wire = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-  TcSipMessage *msg;
-  const char *p;
-
-  for (p = text; *p; p++)
-    {
-      if (*p == '\n')
-        g_string_append (wire, "\r\n");
-      else
-        g_string_append_c (wire, *p);
-    }
-  g_string_append (wire, "\r\n");
-  msg = tc_sip_message_parse (wire->str, wire->len, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (msg);
-  return msg;
-}
-
-static TcSipMessage *
 register_ok (const char *extra)
 {
   g_autofree char *text = g_strconcat (REGISTER_OK_HEAD, extra, NULL);
 
-  return parse (text);
+  return tc_test_parse_lines (text);
 }
 
 static TcSipUri *
@@ -209,17 +188,17 @@ test_service_route_replaced (void)
 static void
 test_service_route_errors (void)
 {
-  g_autoptr (TcSipMessage) invite_ok = parse ("SIP/2.0 200 OK\n"
-                                              "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\n"
-                                              "To: <sip:bob@example.org>;tag=b\n"
-                                              "From: <sip:alice@example.com>;tag=a\n"
-                                              "Call-ID: x@192.0.2.1\nCSeq: 1 INVITE\n"
-                                              "Service-Route: <sip:s.example.com;lr>\n");
-  g_autoptr (TcSipMessage) register_401 = parse ("SIP/2.0 401 Unauthorized\n"
-                                                 "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKreg\n"
-                                                 "To: <sip:alice@example.com>;tag=reg1\n"
-                                                 "From: <sip:alice@example.com>;tag=a1\n"
-                                                 "Call-ID: reg@192.0.2.1\nCSeq: 1 REGISTER\n");
+  g_autoptr (TcSipMessage) invite_ok = tc_test_parse_lines ("SIP/2.0 200 OK\n"
+                                                            "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\n"
+                                                            "To: <sip:bob@example.org>;tag=b\n"
+                                                            "From: <sip:alice@example.com>;tag=a\n"
+                                                            "Call-ID: x@192.0.2.1\nCSeq: 1 INVITE\n"
+                                                            "Service-Route: <sip:s.example.com;lr>\n");
+  g_autoptr (TcSipMessage) register_401 = tc_test_parse_lines ("SIP/2.0 401 Unauthorized\n"
+                                                               "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKreg\n"
+                                                               "To: <sip:alice@example.com>;tag=reg1\n"
+                                                               "From: <sip:alice@example.com>;tag=a1\n"
+                                                               "Call-ID: reg@192.0.2.1\nCSeq: 1 REGISTER\n");
   g_autoptr (TcSipMessage) tel = register_ok ("Service-Route: <tel:+15551234>\n");
   g_autoptr (TcSipMessage) bad = register_ok ("Service-Route: sip:no-brackets.example.com;lr\n");
   g_autoptr (TcSipRouteSet) set = NULL;
