@@ -26,6 +26,8 @@ TC_PACKAGES_RUN=(
   libssl-dev
   libsoup-3.0-dev
   glib-networking
+  libsecret-1-dev
+  dbus-daemon
 )
 
 # To run the whole test suite: the above, plus the formatter the style suite
@@ -41,6 +43,9 @@ TC_PACKAGES_TEST=(
   kamailio-tls-modules
   kamailio-websocket-modules
   baresip
+  gnome-keyring
+  python3-gi
+  libsecret-tools
 )
 
 tc_log ()

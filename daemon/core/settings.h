@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * settings.h — TcEndpointSettings: everything that describes one endpoint,
+ * with one key table shared by CreateEndpoint's a{sv} and the account
+ * files (config.h), so that a key means the same thing in both.
+ *
+ * Keys (type; default):
+ *   uri            s  the address of record, sip: or sips: (required)
+ *   kind           s  "registered" | "peer-to-peer" ("registered")
+ *   display-name   s  ("")
+ *   auth-username  s  digest user name (the URI's user part)
+ *   password       s  write-only; never saved in the account file
+ *   registrar      s  Request-URI of REGISTER (sip:<domain of uri>);
+ *                     refused for peer-to-peer
+ *   outbound-proxy s  a SIP URI every out-of-dialog request is routed
+ *                     through (loose route), or ""
+ *   transport      s  "udp" | "tcp" | "tls" | "ws" | "wss" ("udp")
+ *   listen         s  "host", "host:port" or "[v6]:port" to listen on
+ *                     with UDP and TCP; port 0: any free port.  A
+ *                     peer-to-peer endpoint always listens on its own
+ *                     (default 0.0.0.0, port 5060 or a free one when
+ *                     taken); a registered endpoint without it shares
+ *                     the manager's stack ("")
+ *   expires        u  requested registration lifetime, 60..86400 (3600)
+ *   retry-interval u  base of the exponential back-off after a failed
+ *                     registration, seconds, 1..3600 (30; RFC 5626 §4.5)
+ *   instance-id    s  "urn:uuid:…" (+sip.instance, RFC 5626); made once
+ *                     and persisted when not given
+ *   extra-headers  a(ss) headers added to every request (validated as
+ *                     SetAdditionalHeaders)
+ *   register-headers a(ss)  extra headers on REGISTER only (e.g. a
+ *                     forking-support header)
+ *   allow-events   s  Allow-Events on REGISTER ("")
+ *   max-message-size u  largest MESSAGE body sent or accepted (65536)
+ *   inbox-size     u  incoming messages kept until acknowledged (1000)
+ *   persist        b  CreateEndpoint only: save the account (FALSE)
+ *
+ * tc_endpoint_settings_set() checks the type and the value of one key;
+ * tc_endpoint_settings_finish() checks what needs several keys and fills
+ * in the defaults that depend on others.  Both fail with
+ * TC_CORE_ERROR_INVALID_ARGS and a message that names the key.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TC_ENDPOINT_KIND_REGISTERED,
+  TC_ENDPOINT_KIND_PEER_TO_PEER,
+} TcEndpointKind;
+
+const char *tc_endpoint_kind_to_string (TcEndpointKind kind);
+
+typedef struct {
+  char *name;
+  char *value;
+} TcHeaderPair;
+
+typedef struct {
+  char *uri;
+  TcEndpointKind kind;
+  char *display_name;
+  char *auth_username;
+  char *password;
+  char *registrar;
+  char *outbound_proxy;
+  char *transport;
+  char *listen;
+  guint expires;
+  guint retry_interval;
+  char *instance_id;
+  GArray *extra_headers;    /* of TcHeaderPair */
+  GArray *register_headers; /* of TcHeaderPair */
+  char *allow_events;
+  guint max_message_size;
+  guint inbox_size;
+  gboolean persist;
+} TcEndpointSettings;
+
+TcEndpointSettings *tc_endpoint_settings_new (void);
+TcEndpointSettings *tc_endpoint_settings_copy (const TcEndpointSettings *settings);
+void tc_endpoint_settings_free (TcEndpointSettings *settings);
+
+/* Whether @key is one of the keys above. */
+gboolean tc_endpoint_settings_has_key (const char *key);
+/* The GVariant type of @key ("s", "u", "b", "a(ss)"), or NULL. */
+const GVariantType *tc_endpoint_settings_key_type (const char *key);
+
+/* Sets @key from @value (of the key's type). */
+gboolean tc_endpoint_settings_set (TcEndpointSettings *settings, const char *key, GVariant *value, GError **error);
+/* Sets @key from its account-file text: strings as they are, numbers in
+ * decimal, booleans true/false, a(ss) as "Name: value" lines joined by
+ * ';' (GKeyFile string list). */
+gboolean tc_endpoint_settings_set_text (TcEndpointSettings *settings, const char *key, const char *text,
+                                        GError **error);
+/* The account-file text of @key, or NULL when it has its default (or is
+ * "password" or "persist", which are never saved). */
+char *tc_endpoint_settings_get_text (const TcEndpointSettings *settings, const char *key);
+/* NULL-terminated list of every key, in the order above. */
+const char *const *tc_endpoint_settings_keys (void);
+
+/* Cross-key checks and derived defaults (registrar from the URI's domain,
+ * auth-username from its user, a new instance-id when none). */
+gboolean tc_endpoint_settings_finish (TcEndpointSettings *settings, GError **error);
+
+/* Validation shared with SetAdditionalHeaders: a header name that is a
+ * token, not one the stack owns (Via, From, To, Call-ID, CSeq,
+ * Max-Forwards, Contact, Content-Length, Route, Record-Route), and a value
+ * without CR, LF or NUL. */
+gboolean tc_header_pair_validate (const char *name, const char *value, GError **error);
+void tc_header_pair_clear (TcHeaderPair *pair);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcEndpointSettings, tc_endpoint_settings_free)
+
+G_END_DECLS
