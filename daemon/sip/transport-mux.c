@@ -4,6 +4,8 @@
  */
 #include "sip/transport-mux.h"
 
+#include "sip/trace.h"
+
 struct _TcSipTransportMux {
   TcSipTransport parent_instance;
 
@@ -15,6 +17,13 @@ G_DEFINE_FINAL_TYPE (TcSipTransportMux, tc_sip_transport_mux, TC_SIP_TYPE_TRANSP
 static void
 child_message (TcSipTransport *child, TcSipMessage *message, TcSipFlow *flow, gpointer user_data)
 {
+  if (G_UNLIKELY (tc_sip_trace_get_enabled ()))
+    {
+      g_autoptr (GBytes) bytes = tc_sip_message_to_bytes (message);
+
+      tc_sip_trace_log (FALSE, tc_sip_flow_get_transport_type (flow), tc_sip_flow_get_remote_address (flow), NULL,
+                        bytes);
+    }
   tc_sip_transport_emit_message (TC_SIP_TRANSPORT (user_data), message, flow);
 }
 
@@ -69,6 +78,8 @@ tc_sip_transport_mux_send (TcSipTransport *transport, GBytes *bytes, const TcSip
                    tc_sip_transport_type_to_string (target->type));
       return TC_SIP_SEND_FAILED;
     }
+  if (G_UNLIKELY (tc_sip_trace_get_enabled ()))
+    tc_sip_trace_log (TRUE, target->type, target->address, target->server_name, bytes);
   /* The callback sees the child as its transport; callers only use the flow. */
   return tc_sip_transport_send (child, bytes, target, flow_out, callback, user_data, error);
 }

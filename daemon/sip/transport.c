@@ -5,6 +5,8 @@
  */
 #include "sip/transport.h"
 
+#include "sip/trace.h"
+
 #include <string.h>
 
 #include "sip/str.h"
@@ -358,6 +360,8 @@ tc_sip_flow_send (TcSipFlow *flow, GBytes *bytes, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the flow is closed");
       return FALSE;
     }
+  if (G_UNLIKELY (tc_sip_trace_get_enabled ()))
+    tc_sip_trace_log (TRUE, priv->type, priv->remote, NULL, bytes);
   return TC_SIP_FLOW_GET_CLASS (flow)->send (flow, bytes, error);
 }
 

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * endpoint-private.h — what the manager, and only the manager, does to an
+ * endpoint: create it on a stack, route requests to it, hand it its
+ * password, and wind it down.
+ */
+#pragma once
+
+#include "core/endpoint.h"
+#include "core/secrets.h"
+
+G_BEGIN_DECLS
+
+/* @settings: finished (tc_endpoint_settings_finish), taken.  @stack: where
+ * it sends and receives (a reference is taken).  @contact_user: the user
+ * part of its Contact, unique on @stack; @contact: its Contact URI.
+ * @inbox: taken. */
+TcEndpoint *tc_endpoint_new (const char *id, TcEndpointSettings *settings, TcSipStack *stack, const char *contact_user,
+                             const char *contact, TcInbox *inbox);
+
+const char *tc_endpoint_get_contact_user (TcEndpoint *self);
+TcSipStack *tc_endpoint_get_stack (TcEndpoint *self);
+TcInbox *tc_endpoint_get_inbox (TcEndpoint *self);
+
+/* The password and where it came from; a registered endpoint that was
+ * waiting for it (tc_endpoint_register before) starts registering. */
+/* The manager is looking the password up: Register() waits for it. */
+void tc_endpoint_expect_password (TcEndpoint *self);
+void tc_endpoint_set_password (TcEndpoint *self, const char *password, TcSecretStore store);
+
+/* A request addressed to this endpoint (out of dialog, not ACK/CANCEL,
+ * already checked by the manager's UAS rules). */
+void tc_endpoint_handle_request (TcEndpoint *self, TcSipIncoming *incoming);
+
+void tc_endpoint_network_changed (TcEndpoint *self);
+
+/* Unregisters (when registered) and ends every operation in progress
+ * with TC_CORE_ERROR_ABORTED. */
+void tc_endpoint_shutdown (TcEndpoint *self);
+/* TRUE when no binding is left or being removed. */
+gboolean tc_endpoint_is_settled (TcEndpoint *self);
+
+/* endpoint-message.c */
+void tc_endpoint_message_handle (TcEndpoint *self, TcSipIncoming *incoming);
+void tc_endpoint_message_abort_all (TcEndpoint *self);
+/* For endpoint-message.c: what requests sent as this endpoint need. */
+TcSipRouteSet *tc_endpoint_get_route_set (TcEndpoint *self);
+TcSipDigestCache *tc_endpoint_get_credentials (TcEndpoint *self);
+const GArray *tc_endpoint_get_additional_headers (TcEndpoint *self);
+/* "Display" <uri> or <uri>. */
+const char *tc_endpoint_get_from (TcEndpoint *self);
+GHashTable *tc_endpoint_get_pending_sends (TcEndpoint *self);
+void tc_endpoint_emit_message_received (TcEndpoint *self, TcInboxMessage *message);
+
+G_END_DECLS
