@@ -14,6 +14,10 @@
  */
 #pragma once
 
+#include <glib-object.h>
+
+#include <glib-object.h>
+
 #include "core/settings.h"
 
 G_BEGIN_DECLS

@@ -306,6 +306,8 @@ stack_entry_new (TcManager *self, const char *listen, guint default_port, GError
   entry = g_new0 (StackEntry, 1);
   entry->manager = self;
   tc_sip_net_transport_config_init (&net_config);
+  if (self->config.read_timeout_ms)
+    net_config.read_timeout_us = (gint64) self->config.read_timeout_ms * 1000;
   entry->net = tc_sip_net_transport_new (&net_config, self->clock, error);
   if (!entry->net || !listen_udp_tcp (entry->net, address, g_inet_socket_address_get_port (address) != 0, error))
     {
@@ -470,7 +472,13 @@ announce_endpoint (TcManager *self, TcEndpoint *endpoint)
 {
   g_ptr_array_add (self->endpoints, endpoint);
   g_hash_table_insert (self->by_id, g_strdup (tc_endpoint_get_id (endpoint)), endpoint);
-  g_message ("endpoint %s: %s (%s), contact %s", tc_endpoint_get_id (endpoint), tc_endpoint_get_uri (endpoint),
+  /* Endpoints with ports of their own are announced (the port may have
+   * been chosen now); thousands on the shared stack only at debug level. */
+  if (g_hash_table_contains (self->stacks, endpoint))
+    g_message ("endpoint %s: %s (%s), contact %s", tc_endpoint_get_id (endpoint), tc_endpoint_get_uri (endpoint),
+               tc_endpoint_kind_to_string (tc_endpoint_get_kind (endpoint)), tc_endpoint_get_contact (endpoint));
+  else
+    g_debug ("endpoint %s: %s (%s), contact %s", tc_endpoint_get_id (endpoint), tc_endpoint_get_uri (endpoint),
              tc_endpoint_kind_to_string (tc_endpoint_get_kind (endpoint)), tc_endpoint_get_contact (endpoint));
   g_signal_emit (self, signals[SIGNAL_ENDPOINT_ADDED], 0, endpoint);
 }

@@ -24,6 +24,8 @@ G_BEGIN_DECLS
  *   default: peer-to-peer sip:$USER@127.0.0.1 on UDP and TCP port
  *   @default_port (any free port when it is taken), id "default"
  * @default_port: 5060
+ * @read_timeout_ms: a stream connection holding part of a message this
+ *   long is closed (slow-loris); 0: the transport's default (30 s)
  */
 typedef struct {
   const char *config_dir;
@@ -31,6 +33,7 @@ typedef struct {
   gboolean use_secret_service;
   gboolean default_endpoint;
   guint default_port;
+  guint read_timeout_ms;
 } TcManagerConfig;
 
 void tc_manager_config_init (TcManagerConfig *config);
