@@ -187,6 +187,7 @@ build_message (TcEndpoint *self, const char *target, const char *content_type, G
   g_autoptr (TcSipUri) uri = NULL;
   g_autoptr (GError) local = NULL;
   g_autofree char *request_uri = NULL;
+  g_autofree char *to = NULL;
   TcSipMessageBuilder *builder;
   gsize size = body ? g_bytes_get_size (body) : 0;
 
@@ -221,8 +222,10 @@ build_message (TcEndpoint *self, const char *target, const char *content_type, G
     tc_sip_uri_set_param (uri, "transport", settings->transport);
   request_uri = tc_sip_uri_to_string (uri);
 
+  /* In angle brackets: a URI parameter must not read as a To parameter. */
+  to = g_strdup_printf ("<%s>", target);
   builder = tc_sip_stack_new_request (tc_endpoint_get_stack (self), "MESSAGE", request_uri, tc_endpoint_get_from (self),
-                                      target, &local);
+                                      to, &local);
   if (!builder)
     {
       g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "target \"%s\": %s", target, local->message);

@@ -48,8 +48,8 @@ TcSecretStore tc_secrets_store_finish (TcSecrets *self, GAsyncResult *result, GE
 /* Looks up the password of account @id: the Secret Service, then the
  * credentials file.  Finishes with the password (NULL and no error when
  * there is none) and in @store where it was found. */
-void tc_secrets_lookup_async (TcSecrets *self, const char *id, GCancellable *cancellable,
-                              GAsyncReadyCallback callback, gpointer user_data);
+void tc_secrets_lookup_async (TcSecrets *self, const char *id, GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
 char *tc_secrets_lookup_finish (TcSecrets *self, GAsyncResult *result, TcSecretStore *store, GError **error);
 
 /* Removes the password of account @id from every store. */

@@ -207,6 +207,7 @@ test_contract_documented (void)
                        "unregistered registering registered unregistering rejected error");
   assert_doc_mentions (property_doc (endpoint, "Kind"), "registered peer-to-peer");
   assert_doc_mentions (property_doc (endpoint, "Transport"), "udp tcp tls ws wss");
+  assert_doc_mentions (property_doc (endpoint, "PasswordStore"), "none secret-service credentials-file memory");
   assert_doc_mentions (method_doc (manager, "CreateEndpoint"),
                        "uri kind display-name auth-username password registrar outbound-proxy transport "
                        "listen expires instance-id persist extra-headers registered peer-to-peer "
@@ -255,10 +256,38 @@ test_signatures (void)
                "s id, s from, s to, s content_type, ay body, a{sv} details");
   assert_args (g_dbus_interface_info_lookup_method (endpoint, "ListPendingMessages")->out_args,
                "a(ssssaya{sv}) messages");
+  g_assert_cmpstr (g_dbus_interface_info_lookup_property (endpoint, "PasswordStore")->signature, ==, "s");
   for (guint i = 0; endpoint->properties[i]; i++)
     g_assert_true (endpoint->properties[i]->flags == G_DBUS_PROPERTY_INFO_FLAGS_READABLE);
   for (guint i = 0; manager->properties[i]; i++)
     g_assert_true (manager->properties[i]->flags == G_DBUS_PROPERTY_INFO_FLAGS_READABLE);
+}
+
+static const char *
+arg_annotation (GDBusArgInfo **args, const char *name, const char *key)
+{
+  for (guint i = 0; args && args[i]; i++)
+    {
+      if (g_str_equal (args[i]->name, name))
+        return g_dbus_annotation_info_lookup (args[i]->annotations, key);
+    }
+  g_error ("no argument %s", name);
+}
+
+/* Message bodies are any bytes: the generated code must hand them over as a
+ * GVariant, not as a NUL-terminated bytestring that stops at the first 0. */
+static void
+test_bodies_binary_safe (void)
+{
+  g_autoptr (GDBusNodeInfo) enode = NULL;
+  GDBusInterfaceInfo *endpoint = load_interface (&interface_files[1], &enode);
+  const char *force = "org.gtk.GDBus.C.ForceGVariant";
+
+  g_assert_cmpstr (
+    arg_annotation (g_dbus_interface_info_lookup_method (endpoint, "SendMessage")->in_args, "body", force), ==, "true");
+  g_assert_cmpstr (
+    arg_annotation (g_dbus_interface_info_lookup_signal (endpoint, "MessageReceived")->args, "body", force), ==,
+    "true");
 }
 
 static gsize
@@ -324,6 +353,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dbus/interfaces/everything-documented", test_everything_documented);
   g_test_add_func ("/dbus/interfaces/contract-documented", test_contract_documented);
   g_test_add_func ("/dbus/interfaces/signatures", test_signatures);
+  g_test_add_func ("/dbus/interfaces/bodies-binary-safe", test_bodies_binary_safe);
   g_test_add_func ("/dbus/interfaces/generated-code", test_generated_code);
   return g_test_run ();
 }

@@ -204,7 +204,10 @@ def wait_for_sip(host, port, timeout=10.0, proc=None, ruri=None):
 
 
 class Proc:
-    """A process the harness started: own process group, output in a log."""
+    """A process the harness started: own process group, output in a log.
+    fail_tail: how many lines of its log the harness prints on a failure."""
+
+    fail_tail = 25
 
     def __init__(self, harness, name, argv, cwd=None, env=None, stdin=None):
         self.h = harness
@@ -347,7 +350,7 @@ class Harness:
             for p in self._procs:
                 if self.failed:
                     log("--- %s (%s), last lines:" % (p.name, p.log_path))
-                    for line in p.tail(25).splitlines():
+                    for line in p.tail(p.fail_tail).splitlines():
                         log("  " + line)
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
