@@ -10,10 +10,19 @@
 #include "sip/message-private.h"
 #include "sip/sip-error.h"
 
+/* @len: the value's length when it holds a NUL (a quoted-pair "\\%x00"
+ * copied from a request, RFC 4475 §3.1.1.3); 0: up to its NUL. */
 typedef struct {
   char *name;
   char *value;
+  gsize len;
 } Field;
+
+static gsize
+field_len (const Field *field)
+{
+  return field->len ? field->len : strlen (field->value);
+}
 
 struct _TcSipMessageBuilder {
   char *start_line;
@@ -135,8 +144,11 @@ tc_sip_message_builder_new_response (guint status, const char *reason)
 static void
 add_field (TcSipMessageBuilder *builder, const char *name, gsize name_len, const char *value, gsize value_len)
 {
-  Field field = { g_strndup (name, name_len), g_strndup (value, value_len) };
+  Field field = { g_strndup (name, name_len), g_memdup2 (value, value_len + 1), 0 };
 
+  field.value[value_len] = '\0';
+  if (memchr (value, '\0', value_len))
+    field.len = value_len;
   g_array_append_val (builder->fields, field);
 }
 
@@ -145,13 +157,15 @@ add_field (TcSipMessageBuilder *builder, const char *name, gsize name_len, const
 static void
 copy_field (TcSipMessageBuilder *builder, const TcSipHeader *h)
 {
-  Field field = { g_strndup (h->name.str, h->name.len), g_malloc (h->value.len + 1) };
+  Field field = { g_strndup (h->name.str, h->name.len), g_malloc (h->value.len + 1), 0 };
   gsize i, n = 0;
 
   for (i = 0; i < h->value.len; i++)
     if (h->value.str[i] != '\r' && h->value.str[i] != '\n')
       field.value[n++] = h->value.str[i];
   field.value[n] = '\0';
+  if (memchr (field.value, '\0', n))
+    field.len = n;
   g_array_append_val (builder->fields, field);
 }
 
@@ -181,7 +195,14 @@ tc_sip_message_builder_new_response_to (const TcSipMessage *request, guint statu
               stamped_via = TRUE;
               if (stamped)
                 {
-                  Field field = { g_strndup (h->name.str, h->name.len), stamped };
+                  Field field = { g_strndup (h->name.str, h->name.len), stamped, 0 };
+                  char *w = stamped;
+
+                  /* unfolded, as copy_field() does (RFC 4475 wsinv) */
+                  for (const char *r = stamped; *r; r++)
+                    if (*r != '\r' && *r != '\n')
+                      *w++ = *r;
+                  *w = '\0';
 
                   g_array_append_val (builder->fields, field);
                   break;
@@ -199,10 +220,15 @@ tc_sip_message_builder_new_response_to (const TcSipMessage *request, guint statu
           if (to_tag && !request->to.tag.str)
             {
               Field *to = &g_array_index (builder->fields, Field, builder->fields->len - 1);
-              char *tagged = g_strdup_printf ("%s;tag=%s", to->value, to_tag);
+              gsize len = field_len (to), tag_len = strlen (to_tag);
+              char *tagged = g_malloc (len + 5 + tag_len + 1);
 
+              memcpy (tagged, to->value, len);
+              memcpy (tagged + len, ";tag=", 5);
+              memcpy (tagged + len + 5, to_tag, tag_len + 1);
               g_free (to->value);
               to->value = tagged;
+              to->len = to->len ? len + 5 + tag_len : 0;
             }
           break;
         default:
@@ -278,6 +304,7 @@ tc_sip_message_builder_prepend_header (TcSipMessageBuilder *builder, const char 
       break;
   field.name = g_strdup (name);
   field.value = g_strdup (value);
+  field.len = 0;
   g_array_insert_val (builder->fields, i, field);
 }
 
@@ -320,6 +347,7 @@ tc_sip_message_builder_set_header (TcSipMessageBuilder *builder, const char *nam
   field = &g_array_index (builder->fields, Field, i);
   g_free (field->value);
   field->value = g_strdup (value);
+  field->len = 0;
   for (i = i + 1; i < builder->fields->len;)
     {
       if (same_header (g_array_index (builder->fields, Field, i).name, name))
@@ -356,7 +384,7 @@ tc_sip_message_builder_copy (const TcSipMessageBuilder *builder)
     {
       const Field *field = &g_array_index (builder->fields, Field, i);
 
-      add_field (copy, field->name, strlen (field->name), field->value, strlen (field->value));
+      add_field (copy, field->name, strlen (field->name), field->value, field_len (field));
     }
   if (builder->body)
     copy->body = g_bytes_ref (builder->body);
@@ -415,7 +443,7 @@ check_field (const Field *field, GError **error)
   for (p = field->name; *p; p++)
     if (!tc_lex_is (*p, TC_LEX_TOKEN))
       goto bad_name;
-  if (strpbrk (field->value, "\r\n"))
+  if (memchr (field->value, '\r', field_len (field)) || memchr (field->value, '\n', field_len (field)))
     {
       tc_sip_set_error (error, TC_SIP_ERROR_INVALID_ARGUMENT, 500, "%s: CR or LF in header value", field->name);
       return FALSE;
@@ -428,11 +456,11 @@ bad_name:
 }
 
 static void
-append_field (GString *out, const char *name, const char *value)
+append_field (GString *out, const char *name, const char *value, gsize len)
 {
   g_string_append (out, name);
   g_string_append_len (out, ": ", 2);
-  g_string_append (out, value);
+  g_string_append_len (out, value, len);
   g_string_append_len (out, "\r\n", 2);
 }
 
@@ -476,13 +504,13 @@ tc_sip_message_builder_end (TcSipMessageBuilder *builder, GError **error)
           if (has_length)
             continue;
           has_length = TRUE;
-          append_field (out, field->name, length_text);
+          append_field (out, field->name, length_text, strlen (length_text));
           continue;
         }
-      append_field (out, field->name, field->value);
+      append_field (out, field->name, field->value, field_len (field));
     }
   if (!has_length)
-    append_field (out, "Content-Length", length_text);
+    append_field (out, "Content-Length", length_text, strlen (length_text));
   g_string_append (out, "\r\n");
   if (builder->body)
     g_string_append_len (out, g_bytes_get_data (builder->body, NULL), body_len);

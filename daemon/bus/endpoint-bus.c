@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * endpoint-bus.c — TcEndpointBus: org.tincan.Tincan1.Endpoint for one
+ * TcEndpoint.  Properties are bound to the core object's, core signals
+ * are re-emitted, and each method is one core call (style.md B7).
+ *
+ * SendMessage is held (TcBusCall) until core finishes the MESSAGE
+ * transaction: cancelled when its caller leaves the bus, answered Aborted
+ * when the endpoint goes first.  OperationComplete is emitted only when a
+ * SIP transaction was attempted (core filled in a status), just before the
+ * reply; a call refused before sending gets only its error reply.
+ */
+#include "bus/endpoint-bus.h"
+
+#include "bus/errors.h"
+#include "core/details.h"
+#include "tincan-dbus-generated.h"
+
+struct _TcEndpointBus {
+  GObject parent_instance;
+
+  TcEndpoint *endpoint;
+  TcBusCallers *callers;
+  char *path;
+  TcDBusObjectSkeleton *object;
+  TcDBusEndpoint *iface;
+  GPtrArray *bindings; /* GBinding, borrowed: released with g_binding_unbind */
+  GPtrArray *calls;    /* TcBusCall: SendMessage in flight */
+  gboolean aborted;
+};
+
+G_DEFINE_TYPE (TcEndpointBus, tc_endpoint_bus, G_TYPE_OBJECT)
+
+/* Core property -> skeleton property of the same name (gdbus-codegen
+ * names them after the D-Bus property: Uri -> "uri", and so on). */
+static const char *const bound_properties[] = {
+  "uri", "kind", "display-name", "registration-state", "gruu", "instance-id", "contact", "transport", "password-store",
+};
+
+static GVariant *
+bytes_to_variant (GBytes *bytes)
+{
+  if (!bytes)
+    return g_variant_new_from_data (G_VARIANT_TYPE_BYTESTRING, "", 0, TRUE, NULL, NULL);
+  return g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE);
+}
+
+/* details of MessageReceived / ListPendingMessages: "sip-message" when the
+ * stored request parses, "received-at" (µs since the epoch). */
+static GVariant *
+message_details (const TcInboxMessage *message)
+{
+  g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  GBytes *raw = tc_inbox_message_get_raw (message);
+
+  if (raw)
+    {
+      g_autoptr (GVariant) sip_message = tc_details_sip_message_from_bytes (raw);
+
+      if (sip_message)
+        g_variant_dict_insert_value (&dict, "sip-message", g_variant_take_ref (sip_message));
+    }
+  g_variant_dict_insert (&dict, "received-at", "x", tc_inbox_message_get_received (message));
+  return g_variant_dict_end (&dict);
+}
+
+static void
+on_registration_state_changed (TcEndpoint *endpoint, const char *state, const char *previous, guint sip_status,
+                               const char *reason, GVariant *details, TcEndpointBus *self)
+{
+  tc_dbus_endpoint_emit_registration_state_changed (self->iface, state, previous, sip_status, reason ? reason : "",
+                                                    details ? details : g_variant_new ("a{sv}", NULL));
+}
+
+static void
+on_message_received (TcEndpoint *endpoint, TcInboxMessage *message, TcEndpointBus *self)
+{
+  const char *from = tc_inbox_message_get_from (message);
+  const char *to = tc_inbox_message_get_to (message);
+  const char *content_type = tc_inbox_message_get_content_type (message);
+
+  tc_dbus_endpoint_emit_message_received (
+    self->iface, tc_inbox_message_get_id (message), from ? from : "", to ? to : "", content_type ? content_type : "",
+    bytes_to_variant (tc_inbox_message_get_body (message)), message_details (message));
+}
+
+static void
+on_connection_lost (TcEndpoint *endpoint, const char *cause, const char *remote, GVariant *details, TcEndpointBus *self)
+{
+  tc_dbus_endpoint_emit_connection_lost (self->iface, cause, remote ? remote : "",
+                                         details ? details : g_variant_new ("a{sv}", NULL));
+}
+
+static gboolean
+on_handle_register (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, TcEndpointBus *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!tc_endpoint_register (self->endpoint, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+
+  tc_dbus_endpoint_complete_register (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_unregister (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, TcEndpointBus *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!tc_endpoint_unregister (self->endpoint, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+
+  tc_dbus_endpoint_complete_unregister (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+typedef struct {
+  TcEndpointBus *self;
+  TcBusCall *call;
+  guint64 cookie;
+} SendOperation;
+
+static void
+send_operation_free (SendOperation *op)
+{
+  g_object_unref (op->self);
+  tc_bus_call_unref (op->call);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SendOperation, send_operation_free)
+
+/* SendMessage options: "cookie" (t), nothing else. */
+static gboolean
+parse_send_options (GVariant *options, guint64 *cookie, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value_out;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value_out))
+    {
+      g_autoptr (GVariant) value = value_out;
+
+      if (!g_str_equal (key, "cookie"))
+        {
+          g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "unknown option '%s'", key);
+          return FALSE;
+        }
+      if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
+        {
+          g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "option 'cookie' must be of type t, not %s",
+                       g_variant_get_type_string (value));
+          return FALSE;
+        }
+      *cookie = g_variant_get_uint64 (value);
+    }
+  return TRUE;
+}
+
+static void
+emit_operation_complete (TcEndpointBus *self, guint64 cookie, const TcMessageResult *outcome, const GError *error)
+{
+  g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (outcome->details);
+
+  g_variant_dict_insert (&dict, "operation", "s", "message");
+  if (error)
+    g_variant_dict_insert (&dict, "error", "s", tc_bus_error_name (error));
+  tc_dbus_endpoint_emit_operation_complete (self->iface, cookie, outcome->status,
+                                            outcome->reason ? outcome->reason : "", g_variant_dict_end (&dict));
+}
+
+static void
+on_send_message_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SendOperation) op = user_data;
+  TcEndpointBus *self = op->self;
+  TcMessageResult outcome = { 0 };
+  g_autoptr (GError) error = NULL;
+  GDBusMethodInvocation *invocation;
+  gboolean ok;
+
+  ok = tc_endpoint_send_message_finish (TC_ENDPOINT (source), result, &outcome, &error);
+  g_ptr_array_remove_fast (self->calls, op->call);
+  invocation = tc_bus_call_steal_invocation (op->call);
+  g_debug ("endpoint %s: MESSAGE (cookie %" G_GUINT64_FORMAT ") done: %u %s", tc_endpoint_get_id (self->endpoint),
+           op->cookie, outcome.status, ok ? "ok" : error->message);
+
+  /* Only a MESSAGE that went out has a status to report. */
+  if (outcome.status != 0 && !self->aborted)
+    emit_operation_complete (self, op->cookie, &outcome, ok ? NULL : error);
+  if (invocation && ok)
+    tc_dbus_endpoint_complete_send_message (self->iface, invocation);
+  else if (invocation)
+    tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  tc_message_result_clear (&outcome);
+}
+
+static gboolean
+on_handle_send_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target,
+                        const char *content_type, GVariant *body, GVariant *options, TcEndpointBus *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  SendOperation *op;
+  guint64 cookie = 0;
+
+  if (!parse_send_options (options, &cookie, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+
+  op = g_new0 (SendOperation, 1);
+  op->self = g_object_ref (self);
+  op->call = tc_bus_call_new (self->callers, invocation);
+  op->cookie = cookie;
+  g_ptr_array_add (self->calls, tc_bus_call_ref (op->call));
+
+  bytes = g_variant_get_data_as_bytes (body);
+  tc_endpoint_send_message_async (self->endpoint, target, *content_type ? content_type : NULL, bytes, NULL,
+                                  tc_bus_call_get_cancellable (op->call), on_send_message_done, op);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_set_additional_headers (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, GVariant *headers_v,
+                                  TcEndpointBus *self)
+{
+  g_autoptr (GArray) headers = g_array_new (FALSE, TRUE, sizeof (TcHeaderPair));
+  g_autoptr (GError) error = NULL;
+  GVariantIter iter;
+  TcHeaderPair pair;
+
+  g_array_set_clear_func (headers, (GDestroyNotify) tc_header_pair_clear);
+  g_variant_iter_init (&iter, headers_v);
+  while (g_variant_iter_next (&iter, "(ss)", &pair.name, &pair.value))
+    g_array_append_val (headers, pair);
+
+  /* Core validates every header before applying any. */
+  if (!tc_endpoint_set_additional_headers (self->endpoint, headers, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+
+  tc_dbus_endpoint_complete_set_additional_headers (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_acknowledge_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *id,
+                               TcEndpointBus *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!tc_endpoint_acknowledge_message (self->endpoint, id, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+
+  tc_dbus_endpoint_complete_acknowledge_message (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_list_pending_messages (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, TcEndpointBus *self)
+{
+  g_autoptr (GPtrArray) messages = tc_endpoint_list_pending_messages (self->endpoint);
+  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(ssssaya{sv})"));
+
+  for (guint i = 0; messages && i < messages->len; i++)
+    {
+      const TcInboxMessage *message = g_ptr_array_index (messages, i);
+      const char *from = tc_inbox_message_get_from (message);
+      const char *to = tc_inbox_message_get_to (message);
+      const char *content_type = tc_inbox_message_get_content_type (message);
+
+      g_variant_builder_add (&builder, "(ssss@ay@a{sv})", tc_inbox_message_get_id (message), from ? from : "",
+                             to ? to : "", content_type ? content_type : "",
+                             bytes_to_variant (tc_inbox_message_get_body (message)), message_details (message));
+    }
+  tc_dbus_endpoint_complete_list_pending_messages (iface, invocation, g_variant_builder_end (&builder));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+void
+tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
+{
+  g_autoptr (GPtrArray) calls = NULL;
+
+  g_return_if_fail (TC_IS_ENDPOINT_BUS (self));
+
+  if (self->aborted)
+    return;
+  self->aborted = TRUE;
+
+  g_signal_handlers_disconnect_by_data (self->endpoint, self);
+  g_signal_handlers_disconnect_by_data (self->iface, self);
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+
+  /* Aborting cancels, which may complete and remove calls at once. */
+  calls = g_steal_pointer (&self->calls);
+  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
+  for (guint i = 0; i < calls->len; i++)
+    tc_bus_call_abort (g_ptr_array_index (calls, i), why);
+  g_debug ("endpoint %s: off the bus, %u call(s) aborted", tc_endpoint_get_id (self->endpoint), calls->len);
+}
+
+static void
+tc_endpoint_bus_dispose (GObject *object)
+{
+  TcEndpointBus *self = TC_ENDPOINT_BUS (object);
+
+  if (self->endpoint)
+    tc_endpoint_bus_abort (self, "The endpoint was removed");
+  g_clear_object (&self->object);
+  g_clear_object (&self->iface);
+  g_clear_object (&self->endpoint);
+  g_clear_object (&self->callers);
+
+  G_OBJECT_CLASS (tc_endpoint_bus_parent_class)->dispose (object);
+}
+
+static void
+tc_endpoint_bus_finalize (GObject *object)
+{
+  TcEndpointBus *self = TC_ENDPOINT_BUS (object);
+
+  g_ptr_array_unref (self->calls);
+  g_ptr_array_unref (self->bindings);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (tc_endpoint_bus_parent_class)->finalize (object);
+}
+
+static void
+tc_endpoint_bus_class_init (TcEndpointBusClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tc_endpoint_bus_dispose;
+  object_class->finalize = tc_endpoint_bus_finalize;
+}
+
+static void
+tc_endpoint_bus_init (TcEndpointBus *self)
+{
+  self->bindings = g_ptr_array_new ();
+  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
+}
+
+char *
+tc_endpoint_bus_path_for_id (const char *id)
+{
+  g_autofree char *path = g_strconcat (TC_ENDPOINT_BUS_PATH_PREFIX, id, NULL);
+
+  if (!*id || !g_variant_is_object_path (path))
+    {
+      g_warning ("endpoint id \"%s\" cannot be an object path element: not exported", id);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+TcEndpointBus *
+tc_endpoint_bus_new (TcEndpoint *endpoint, TcBusCallers *callers)
+{
+  g_autofree char *path = NULL;
+  TcEndpointBus *self;
+
+  g_return_val_if_fail (TC_IS_ENDPOINT (endpoint), NULL);
+  g_return_val_if_fail (TC_BUS_IS_CALLERS (callers), NULL);
+
+  path = tc_endpoint_bus_path_for_id (tc_endpoint_get_id (endpoint));
+  if (!path)
+    return NULL;
+
+  self = g_object_new (TC_TYPE_ENDPOINT_BUS, NULL);
+  self->endpoint = g_object_ref (endpoint);
+  self->callers = g_object_ref (callers);
+  self->path = g_steal_pointer (&path);
+  self->object = tc_dbus_object_skeleton_new (self->path);
+  self->iface = tc_dbus_endpoint_skeleton_new ();
+  tc_dbus_object_skeleton_set_endpoint (self->object, self->iface);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bound_properties); i++)
+    g_ptr_array_add (self->bindings, g_object_bind_property (endpoint, bound_properties[i], self->iface,
+                                                             bound_properties[i], G_BINDING_SYNC_CREATE));
+
+  g_signal_connect (endpoint, "registration-state-changed", G_CALLBACK (on_registration_state_changed), self);
+  g_signal_connect (endpoint, "message-received", G_CALLBACK (on_message_received), self);
+  g_signal_connect (endpoint, "connection-lost", G_CALLBACK (on_connection_lost), self);
+
+  g_signal_connect (self->iface, "handle-register", G_CALLBACK (on_handle_register), self);
+  g_signal_connect (self->iface, "handle-unregister", G_CALLBACK (on_handle_unregister), self);
+  g_signal_connect (self->iface, "handle-send-message", G_CALLBACK (on_handle_send_message), self);
+  g_signal_connect (self->iface, "handle-set-additional-headers", G_CALLBACK (on_handle_set_additional_headers), self);
+  g_signal_connect (self->iface, "handle-acknowledge-message", G_CALLBACK (on_handle_acknowledge_message), self);
+  g_signal_connect (self->iface, "handle-list-pending-messages", G_CALLBACK (on_handle_list_pending_messages), self);
+  return self;
+}
+
+TcEndpoint *
+tc_endpoint_bus_get_endpoint (TcEndpointBus *self)
+{
+  g_return_val_if_fail (TC_IS_ENDPOINT_BUS (self), NULL);
+
+  return self->endpoint;
+}
+
+const char *
+tc_endpoint_bus_get_path (TcEndpointBus *self)
+{
+  g_return_val_if_fail (TC_IS_ENDPOINT_BUS (self), NULL);
+
+  return self->path;
+}
+
+GDBusObjectSkeleton *
+tc_endpoint_bus_get_object (TcEndpointBus *self)
+{
+  g_return_val_if_fail (TC_IS_ENDPOINT_BUS (self), NULL);
+
+  return G_DBUS_OBJECT_SKELETON (self->object);
+}

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manager-bus.c — TcManagerBus: org.tincan.Tincan1.Manager and the
+ * ObjectManager root at /org/tincan/Tincan1 (manager-bus.h).
+ *
+ * CreateEndpoint checks every key of its a{sv} against the settings table
+ * (name, then type) before core sees it; core checks the values.  The call
+ * is held (TcBusCall) until core has created the endpoint, which by then
+ * is exported through "endpoint-added", so the reply's path already has
+ * an object behind it.
+ */
+#include "bus/manager-bus.h"
+
+#include "bus/caller.h"
+#include "bus/endpoint-bus.h"
+#include "bus/errors.h"
+#include "tincan-dbus-generated.h"
+
+struct _TcManagerBus {
+  GObject parent_instance;
+
+  TcManager *manager;
+  GDBusConnection *connection;
+  TcBusCallers *callers;
+  TcDBusManager *iface;
+  GDBusObjectManagerServer *object_manager; /* NULL when not exported */
+  GPtrArray *endpoints;                     /* TcEndpointBus, in creation order */
+  GPtrArray *calls;                         /* TcBusCall: CreateEndpoint in flight */
+};
+
+G_DEFINE_TYPE (TcManagerBus, tc_manager_bus, G_TYPE_OBJECT)
+
+static gboolean
+find_endpoint (TcManagerBus *self, TcEndpoint *endpoint, guint *index)
+{
+  for (guint i = 0; i < self->endpoints->len; i++)
+    {
+      if (tc_endpoint_bus_get_endpoint (g_ptr_array_index (self->endpoints, i)) == endpoint)
+        {
+          *index = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static TcEndpointBus *
+find_endpoint_by_path (TcManagerBus *self, const char *path)
+{
+  for (guint i = 0; i < self->endpoints->len; i++)
+    {
+      TcEndpointBus *endpoint_bus = g_ptr_array_index (self->endpoints, i);
+
+      if (g_str_equal (tc_endpoint_bus_get_path (endpoint_bus), path))
+        return endpoint_bus;
+    }
+  return NULL;
+}
+
+static void
+update_endpoints_property (TcManagerBus *self)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_sized_new (self->endpoints->len + 1);
+
+  for (guint i = 0; i < self->endpoints->len; i++)
+    g_ptr_array_add (paths, (gpointer) tc_endpoint_bus_get_path (g_ptr_array_index (self->endpoints, i)));
+  g_ptr_array_add (paths, NULL);
+  tc_dbus_manager_set_endpoints (self->iface, (const char *const *) paths->pdata);
+}
+
+static void
+on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
+{
+  g_autoptr (TcEndpointBus) endpoint_bus = NULL;
+  guint index;
+
+  if (find_endpoint (self, endpoint, &index))
+    return;
+  endpoint_bus = tc_endpoint_bus_new (endpoint, self->callers);
+  if (!endpoint_bus)
+    return;
+
+  g_dbus_object_manager_server_export (self->object_manager, tc_endpoint_bus_get_object (endpoint_bus));
+  g_debug ("endpoint %s: exported at %s", tc_endpoint_get_id (endpoint), tc_endpoint_bus_get_path (endpoint_bus));
+  g_ptr_array_add (self->endpoints, g_steal_pointer (&endpoint_bus));
+  update_endpoints_property (self);
+}
+
+static void
+on_endpoint_removed (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
+{
+  g_autoptr (TcEndpointBus) endpoint_bus = NULL;
+  guint index;
+
+  if (!find_endpoint (self, endpoint, &index))
+    return;
+  endpoint_bus = g_ptr_array_steal_index (self->endpoints, index);
+  tc_endpoint_bus_abort (endpoint_bus, "The endpoint was removed");
+  g_dbus_object_manager_server_unexport (self->object_manager, tc_endpoint_bus_get_path (endpoint_bus));
+  g_debug ("endpoint %s: unexported", tc_endpoint_get_id (endpoint));
+  update_endpoints_property (self);
+}
+
+/* Every key must be in the settings table and of its type; the values
+ * are core's to check (tc_endpoint_settings_set). */
+static gboolean
+settings_from_variant (TcEndpointSettings *settings, GVariant *dict, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value_out;
+
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value_out))
+    {
+      g_autoptr (GVariant) value = value_out;
+      const GVariantType *type = tc_endpoint_settings_has_key (key) ? tc_endpoint_settings_key_type (key) : NULL;
+
+      if (!type)
+        {
+          g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "unknown setting '%s'", key);
+          return FALSE;
+        }
+      if (!g_variant_is_of_type (value, type))
+        {
+          g_autofree char *expected = g_variant_type_dup_string (type);
+
+          g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "setting '%s' must be of type %s, not %s", key,
+                       expected, g_variant_get_type_string (value));
+          return FALSE;
+        }
+      if (!tc_endpoint_settings_set (settings, key, value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  TcManagerBus *self;
+  TcBusCall *call;
+} CreateOperation;
+
+static void
+create_operation_free (CreateOperation *op)
+{
+  g_object_unref (op->self);
+  tc_bus_call_unref (op->call);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CreateOperation, create_operation_free)
+
+static void
+on_create_endpoint_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CreateOperation) op = user_data;
+  TcManagerBus *self = op->self;
+  g_autoptr (GError) error = NULL;
+  /* (transfer none): the manager's own reference, as manager.c returns it. */
+  TcEndpoint *endpoint = tc_manager_create_endpoint_finish (TC_MANAGER (source), result, &error);
+  GDBusMethodInvocation *invocation;
+  guint index;
+
+  g_ptr_array_remove_fast (self->calls, op->call);
+  /* NULL when aborted (shutting down): an endpoint made anyway stays,
+   * listed in Endpoints until removed. */
+  invocation = tc_bus_call_steal_invocation (op->call);
+  if (!invocation)
+    return;
+
+  if (!endpoint)
+    tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  else if (!find_endpoint (self, endpoint, &index))
+    tc_bus_return_error (invocation, TC_CORE_ERROR_FAILED, "endpoint %s was created but could not be exported",
+                         tc_endpoint_get_id (endpoint));
+  else
+    tc_dbus_manager_complete_create_endpoint (self->iface, invocation,
+                                              tc_endpoint_bus_get_path (g_ptr_array_index (self->endpoints, index)));
+}
+
+static gboolean
+on_handle_create_endpoint (TcDBusManager *iface, GDBusMethodInvocation *invocation, GVariant *settings_v,
+                           TcManagerBus *self)
+{
+  g_autoptr (TcEndpointSettings) settings = tc_endpoint_settings_new ();
+  g_autoptr (GError) error = NULL;
+  CreateOperation *op;
+
+  if (!settings_from_variant (settings, settings_v, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+
+  op = g_new0 (CreateOperation, 1);
+  op->self = g_object_ref (self);
+  op->call = tc_bus_call_new (self->callers, invocation);
+  g_ptr_array_add (self->calls, tc_bus_call_ref (op->call));
+  tc_manager_create_endpoint_async (self->manager, g_steal_pointer (&settings), tc_bus_call_get_cancellable (op->call),
+                                    on_create_endpoint_done, op);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_remove_endpoint (TcDBusManager *iface, GDBusMethodInvocation *invocation, const char *path,
+                           TcManagerBus *self)
+{
+  TcEndpointBus *endpoint_bus = find_endpoint_by_path (self, path);
+  g_autoptr (TcEndpoint) endpoint = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!endpoint_bus)
+    return tc_bus_return_error (invocation, TC_CORE_ERROR_NOT_FOUND, "no endpoint at %s", path);
+
+  /* "endpoint-removed" drops the adapter during the call. */
+  endpoint = g_object_ref (tc_endpoint_bus_get_endpoint (endpoint_bus));
+  if (!tc_manager_remove_endpoint (self->manager, endpoint, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+
+  tc_dbus_manager_complete_remove_endpoint (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_set_trace (TcDBusManager *iface, GDBusMethodInvocation *invocation, gboolean enabled, TcManagerBus *self)
+{
+  tc_manager_set_trace (self->manager, enabled);
+  tc_dbus_manager_complete_set_trace (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+tc_manager_bus_dispose (GObject *object)
+{
+  TcManagerBus *self = TC_MANAGER_BUS (object);
+
+  tc_manager_bus_unexport (self);
+  if (self->iface)
+    g_signal_handlers_disconnect_by_data (self->iface, self);
+  g_clear_object (&self->iface);
+  g_clear_object (&self->callers);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->manager);
+
+  G_OBJECT_CLASS (tc_manager_bus_parent_class)->dispose (object);
+}
+
+static void
+tc_manager_bus_finalize (GObject *object)
+{
+  TcManagerBus *self = TC_MANAGER_BUS (object);
+
+  g_ptr_array_unref (self->endpoints);
+  g_ptr_array_unref (self->calls);
+
+  G_OBJECT_CLASS (tc_manager_bus_parent_class)->finalize (object);
+}
+
+static void
+tc_manager_bus_class_init (TcManagerBusClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tc_manager_bus_dispose;
+  object_class->finalize = tc_manager_bus_finalize;
+}
+
+static void
+tc_manager_bus_init (TcManagerBus *self)
+{
+  self->endpoints = g_ptr_array_new_with_free_func (g_object_unref);
+  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
+}
+
+TcManagerBus *
+tc_manager_bus_new (TcManager *manager, GDBusConnection *connection)
+{
+  TcManagerBus *self;
+
+  g_return_val_if_fail (TC_IS_MANAGER (manager), NULL);
+  g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
+
+  tc_bus_errors_register ();
+
+  self = g_object_new (TC_TYPE_MANAGER_BUS, NULL);
+  self->manager = g_object_ref (manager);
+  self->connection = g_object_ref (connection);
+  self->callers = tc_bus_callers_new (connection);
+  self->iface = tc_dbus_manager_skeleton_new ();
+  tc_dbus_manager_set_version (self->iface, TINCAN_VERSION);
+  tc_dbus_manager_set_endpoints (self->iface, (const char *const[]){ NULL });
+
+  g_signal_connect (self->iface, "handle-create-endpoint", G_CALLBACK (on_handle_create_endpoint), self);
+  g_signal_connect (self->iface, "handle-remove-endpoint", G_CALLBACK (on_handle_remove_endpoint), self);
+  g_signal_connect (self->iface, "handle-set-trace", G_CALLBACK (on_handle_set_trace), self);
+  return self;
+}
+
+gboolean
+tc_manager_bus_export (TcManagerBus *self, GError **error)
+{
+  GPtrArray *endpoints;
+
+  g_return_val_if_fail (TC_IS_MANAGER_BUS (self), FALSE);
+  g_return_val_if_fail (self->object_manager == NULL, FALSE);
+
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface), self->connection, TC_MANAGER_BUS_PATH,
+                                         error))
+    return FALSE;
+  self->object_manager = g_dbus_object_manager_server_new (TC_MANAGER_BUS_PATH);
+  g_dbus_object_manager_server_set_connection (self->object_manager, self->connection);
+
+  g_signal_connect (self->manager, "endpoint-added", G_CALLBACK (on_endpoint_added), self);
+  g_signal_connect (self->manager, "endpoint-removed", G_CALLBACK (on_endpoint_removed), self);
+  endpoints = tc_manager_get_endpoints (self->manager);
+  for (guint i = 0; endpoints && i < endpoints->len; i++)
+    on_endpoint_added (self->manager, g_ptr_array_index (endpoints, i), self);
+  return TRUE;
+}
+
+void
+tc_manager_bus_unexport (TcManagerBus *self)
+{
+  g_autoptr (GPtrArray) calls = NULL;
+
+  g_return_if_fail (TC_IS_MANAGER_BUS (self));
+
+  if (!self->object_manager)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->manager, self);
+  /* Aborting cancels, which may complete and remove calls at once. */
+  calls = g_steal_pointer (&self->calls);
+  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
+  for (guint i = 0; i < calls->len; i++)
+    tc_bus_call_abort (g_ptr_array_index (calls, i), "tincand is shutting down");
+  for (guint i = 0; i < self->endpoints->len; i++)
+    tc_endpoint_bus_abort (g_ptr_array_index (self->endpoints, i), "tincand is shutting down");
+  g_debug ("off the bus: %u endpoint(s), %u call(s) aborted", self->endpoints->len, calls->len);
+
+  /* Dropping the connection unregisters every object at once, without an
+   * InterfacesRemoved per endpoint. */
+  g_dbus_object_manager_server_set_connection (self->object_manager, NULL);
+  g_clear_object (&self->object_manager);
+  g_ptr_array_set_size (self->endpoints, 0);
+  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
+}
