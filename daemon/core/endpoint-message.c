@@ -129,7 +129,7 @@ on_send_final (TcSipRequest *request, TcSipMessage *response, TcSipDialog *dialo
     }
   else
     {
-      set_result (data, 503, "Service Unavailable", NULL, "transport");
+      set_result (data, 503, "Service Unavailable", NULL, "transport-error");
       finish_send (task, g_error_new (TC_CORE_ERROR, TC_CORE_ERROR_TRANSPORT, "the MESSAGE could not be sent: %s",
                                       error ? error->message : "unknown failure"));
     }

@@ -404,7 +404,20 @@ on_registration_state_changed (TcRegistration *registration, TcRegistrationState
                                const char *reason, TcSipMessage *message, const char *cause, TcEndpoint *self)
 {
   TcRegistrationState state = tc_registration_get_state (registration);
-  g_autoptr (GVariant) details = g_variant_ref_sink (tc_details_new (message, cause));
+  g_autoptr (GVariant) base = g_variant_ref_sink (tc_details_new (message, cause));
+  g_autoptr (GVariantDict) dict = g_variant_dict_new (base);
+  g_autoptr (GVariant) details = NULL;
+
+  if (state == TC_REGISTRATION_STATE_REGISTERED)
+    g_variant_dict_insert (dict, "expires", "u", tc_registration_get_granted_expires (registration));
+  else if (state == TC_REGISTRATION_STATE_ERROR && tc_registration_get_next_attempt (registration) > 0)
+    {
+      TcSipClock *clock = tc_sip_stack_get_clock (self->stack);
+      gint64 wait = tc_registration_get_next_attempt (registration) - tc_sip_clock_now (clock);
+
+      g_variant_dict_insert (dict, "retry-after", "u", (guint32) MAX (0, (wait + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC));
+    }
+  details = g_variant_ref_sink (g_variant_dict_end (dict));
 
   self->last_state = state;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION_STATE]);

@@ -551,9 +551,9 @@ create_default_endpoint (TcManager *self)
   TcEndpoint *endpoint;
 
   uri = g_strdup_printf ("sip:%s@127.0.0.1", user && *user ? user : "tincan");
-  if (!tc_endpoint_settings_set (settings, "uri", g_variant_new_string (uri), &error) ||
-      !tc_endpoint_settings_set (settings, "kind", g_variant_new_string ("peer-to-peer"), &error) ||
-      !tc_endpoint_settings_set (settings, "listen", g_variant_new_string ("127.0.0.1"), &error) ||
+  if (!tc_endpoint_settings_set_text (settings, "uri", uri, &error) ||
+      !tc_endpoint_settings_set_text (settings, "kind", "peer-to-peer", &error) ||
+      !tc_endpoint_settings_set_text (settings, "listen", "127.0.0.1", &error) ||
       !tc_endpoint_settings_finish (settings, &error))
     {
       g_warning ("the default endpoint %s is not valid: %s", uri, error->message);

@@ -747,7 +747,7 @@ local_status (const GError *error, const char **reason, const char **cause)
       *cause = "invalid-request"; /* retrying cannot fix it */
       return 500;
     }
-  *cause = "transport"; /* a refused connection, no target, a closed flow */
+  *cause = "transport-error"; /* a refused connection, no target, a closed flow */
   return 503;
 }
 
@@ -808,7 +808,13 @@ on_flow_closed (TcSipFlow *flow, const GError *cause, gpointer user_data)
   g_debug ("registration %s: the connection to %s closed: %s", self->aor, remote,
            cause ? cause->message : "orderly close");
   drop_flow (self, FALSE);
-  g_signal_emit (self, signals[SIGNAL_CONNECTION_LOST], 0, "connection-lost", remote);
+  /* The closed set of Endpoint.ConnectionLost: keep-alives that went
+   * unanswered, a failed read or write, or the peer closing. */
+  g_signal_emit (self, signals[SIGNAL_CONNECTION_LOST], 0,
+                 !cause                                                      ? "closed"
+                 : g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? "keepalive-timeout"
+                                                                             : "transport-error",
+                 remote);
   if (!self->stack)
     return; /* disposed by a handler */
   switch (self->state)
@@ -941,7 +947,7 @@ tc_registration_network_changed (TcRegistration *self)
       /* The old connection may run from an address we no longer have. */
       abandon_request (self);
       drop_flow (self, TRUE);
-      start_register (self, 0, "Network change", "network-change");
+      start_register (self, 0, "Network change", "network-changed");
       break;
     case TC_REGISTRATION_STATE_UNREGISTERED:
     case TC_REGISTRATION_STATE_UNREGISTERING:
@@ -1094,8 +1100,8 @@ tc_registration_class_init (TcRegistrationClass *klass)
    *   local cause (408, 503, 487); 0 for a change nothing failed in
    * @reason: its reason phrase, or ""
    * @message: (nullable): the response that caused the change
-   * @cause: (nullable): "timeout", "transport", "connection-lost",
-   *   "network-change", "cancelled", "no-binding" (a 2xx without our
+   * @cause: (nullable): "timeout", "transport-error", "connection-lost",
+   *   "network-changed", "cancelled", "no-binding" (a 2xx without our
    *   Contact), "invalid-request" (the REGISTER could not be built)
    */
   signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -1104,7 +1110,7 @@ tc_registration_class_init (TcRegistrationClass *klass)
 
   /**
    * TcRegistration::connection-lost:
-   * @cause: "connection-lost"
+   * @cause: "closed", "transport-error" or "keepalive-timeout"
    * @remote: the flow's far end ("tcp:192.0.2.50:5060"), or the registrar
    *   URI when the flow has no address
    *

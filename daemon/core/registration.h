@@ -93,7 +93,8 @@ G_DECLARE_FINAL_TYPE (TcRegistration, tc_registration, TC, REGISTRATION, GObject
  *      changed; @sip_status/@reason are the response that caused it, or
  *      the RFC 3261 equivalent of a local cause (408 timeout, 503
  *      transport, 487 cancelled) with @cause naming it ("timeout",
- *      "transport", "connection-lost", "network-change", "cancelled").
+ *      "transport-error", "connection-lost", "network-changed",
+ *      "cancelled", "no-binding", "invalid-request").
  *  "connection-lost" (const char *cause, const char *remote): the held
  *      flow to the registrar closed. */
 

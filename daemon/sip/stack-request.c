@@ -162,6 +162,14 @@ tc_sip_request_target_family (const TcSipTarget *target)
 }
 
 /* The request of this try: the template with Via, Contact and credentials. */
+static gsize
+message_size (TcSipMessage *message)
+{
+  g_autoptr (GBytes) bytes = tc_sip_message_to_bytes (message);
+
+  return g_bytes_get_size (bytes);
+}
+
 static TcSipMessage *
 request_build (TcSipRequest *request, TcSipTarget *target, GError **error)
 {
@@ -206,11 +214,10 @@ request_build (TcSipRequest *request, TcSipTarget *target, GError **error)
   /* §18.1.1: a request within 200 bytes of the path MTU goes over a
    * congestion-controlled transport, unless UDP was asked for. */
   if (target->type == TC_SIP_TRANSPORT_UDP && !request->explicit_udp &&
-      g_bytes_get_size (tc_sip_message_to_bytes (message)) > stack->config.udp_max_size &&
+      message_size (message) > stack->config.udp_max_size &&
       tc_sip_transport_supports (stack->transport, TC_SIP_TRANSPORT_TCP))
     {
-      g_debug ("request of %" G_GSIZE_FORMAT " bytes goes over TCP (RFC 3261 §18.1.1)",
-               g_bytes_get_size (tc_sip_message_to_bytes (message)));
+      g_debug ("request of %" G_GSIZE_FORMAT " bytes goes over TCP (RFC 3261 §18.1.1)", message_size (message));
       target->type = TC_SIP_TRANSPORT_TCP;
       g_clear_pointer (&message, tc_sip_message_unref);
       return request_build (request, target, error);

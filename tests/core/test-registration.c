@@ -543,7 +543,7 @@ test_transport_error (RegFixture *rf, gconstpointer data)
   tc_sip_clock_manual_advance (rf->sip.clock, 0); /* the stack reports the error from a timer */
   g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_ERROR);
   g_assert_cmpuint (last_event (rf)->status, ==, 503);
-  g_assert_cmpstr (last_event (rf)->cause, ==, "transport");
+  g_assert_cmpstr (last_event (rf)->cause, ==, "transport-error");
   g_assert_cmpint (tc_registration_get_next_attempt (rf->reg), >, now (rf));
 }
 
@@ -766,7 +766,7 @@ test_connection_lost (RegFixture *rf, gconstpointer data)
   n_events = rf->events->len;
   tc_sip_fake_transport_close_flow (rf->sip.transport, first, cause);
   g_assert_cmpuint (rf->lost->len, ==, 1);
-  g_assert_cmpstr (rf->lost->pdata[0], ==, "connection-lost tcp:192.0.2.50:5060");
+  g_assert_cmpstr (rf->lost->pdata[0], ==, "transport-error tcp:192.0.2.50:5060"); /* closed with an error */
   g_assert_cmpuint (tc_sip_flow_get_n_holds (first), ==, 0);
   g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_REGISTERING);
   g_assert_cmpuint (rf->events->len, ==, n_events + 1);
@@ -844,7 +844,7 @@ test_refresh_fails_at_once (RegFixture *rf, gconstpointer data)
   g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_ERROR);
   g_assert_cmpuint (rf->events->len, ==, 4);
   g_assert_cmpint (g_array_index (rf->events, Event, 2).state, ==, TC_REGISTRATION_STATE_REGISTERING);
-  g_assert_cmpstr (last_event (rf)->cause, ==, "transport");
+  g_assert_cmpstr (last_event (rf)->cause, ==, "transport-error");
   g_assert_cmpuint (last_event (rf)->status, ==, 503);
   g_assert_null (tc_registration_get_flow (rf->reg));
   g_assert_cmpuint (n_registers (rf), ==, before);
@@ -878,7 +878,7 @@ test_network_changed (RegFixture *rf, gconstpointer data)
 
   tc_registration_network_changed (rf->reg);
   g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_REGISTERING);
-  g_assert_cmpstr (last_event (rf)->cause, ==, "network-change");
+  g_assert_cmpstr (last_event (rf)->cause, ==, "network-changed");
   g_assert_true (tc_sip_flow_is_closed (first));
   g_assert_cmpuint (tc_sip_flow_get_n_holds (first), ==, 0);
   g_assert_cmpuint (rf->lost->len, ==, 0);
