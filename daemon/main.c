@@ -41,10 +41,6 @@ on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_d
   if (d->started || d->stopping)
     return;
   d->started = TRUE;
-  /* Core announces each endpoint with a port of its own (its contact shows
-   * the port chosen); those on the shared stack, possibly thousands, only
-   * at debug level. */
-  tc_manager_start (d->manager);
   g_message ("tincand: %s on %s, %u endpoint(s)", name, d->address, tc_manager_get_endpoints (d->manager)->len);
 }
 
@@ -176,6 +172,12 @@ main (int argc, char **argv)
   d.bus = bus = tc_manager_bus_new (manager, connection);
   if (!tc_manager_bus_export (bus, &error))
     return fail ("cannot export the objects: ", error);
+
+  /* Endpoints exist before the name is ours: a call that activated us
+   * must find them.  Core announces each endpoint with a port of its own
+   * (its contact shows the port chosen); those on the shared stack,
+   * possibly thousands, only at debug level. */
+  tc_manager_start (manager);
 
   loop = d.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, &d);

@@ -16,8 +16,6 @@
 
 #include <glib-object.h>
 
-#include <glib-object.h>
-
 #include "core/settings.h"
 
 G_BEGIN_DECLS

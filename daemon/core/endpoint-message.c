@@ -336,6 +336,17 @@ str_dup0 (TcSipStr s)
   return s.str ? g_strndup (s.str, s.len) : g_strdup ("");
 }
 
+/* The name-addr of From or To without its parameters (the tag):
+ * "Display" <uri>, or the URI alone. */
+static char *
+name_addr_text (const TcSipNameAddr *addr)
+{
+  if (!addr->display_name.str || !addr->display_name.len)
+    return str_dup0 (addr->uri);
+  return g_strdup_printf ("%.*s <%.*s>", (int) addr->display_name.len, addr->display_name.str, (int) addr->uri.len,
+                          addr->uri.str);
+}
+
 void
 tc_endpoint_message_handle (TcEndpoint *self, TcSipIncoming *incoming)
 {
@@ -371,8 +382,8 @@ tc_endpoint_message_handle (TcEndpoint *self, TcSipIncoming *incoming)
 
   key = g_strdup_printf ("%.*s\n%u\n%.*s", (int) call_id.len, call_id.str, cseq->seq, (int) from->tag.len,
                          from->tag.str ? from->tag.str : "");
-  from_text = str_dup0 (from->uri);
-  to_text = str_dup0 (to->uri);
+  from_text = name_addr_text (from);
+  to_text = name_addr_text (to);
   type_text = type.str ? str_dup0 (type) : g_strdup ("text/plain");
   body_bytes = g_bytes_new (body.str, body.len);
   raw = tc_sip_message_to_bytes (request);

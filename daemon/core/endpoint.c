@@ -434,9 +434,29 @@ on_registration_connection_lost (TcRegistration *registration, const char *cause
   g_signal_emit (self, signals[SIGNAL_CONNECTION_LOST], 0, cause, remote ? remote : "", details);
 }
 
+/* SetAdditionalHeaders (all requests), then register-headers. */
+static GArray *
+register_headers (TcEndpoint *self)
+{
+  GArray *all = g_array_new (FALSE, TRUE, sizeof (TcHeaderPair));
+  const GArray *parts[] = { self->additional_headers, self->settings->register_headers };
+
+  g_array_set_clear_func (all, (GDestroyNotify) tc_header_pair_clear);
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    for (guint i = 0; parts[p] && i < parts[p]->len; i++)
+      {
+        const TcHeaderPair *pair = &g_array_index (parts[p], TcHeaderPair, i);
+        TcHeaderPair copy = { g_strdup (pair->name), g_strdup (pair->value) };
+
+        g_array_append_val (all, copy);
+      }
+  return all;
+}
+
 static void
 ensure_registration (TcEndpoint *self)
 {
+  g_autoptr (GArray) headers = register_headers (self);
   const TcEndpointSettings *s = self->settings;
   g_autoptr (TcSipRouteSet) proxy = NULL;
   TcRegistrationConfig config;
@@ -457,7 +477,7 @@ ensure_registration (TcEndpoint *self)
   config.contact_user = self->contact_user;
   config.instance_id = s->instance_id;
   config.expires = s->expires;
-  config.extra_headers = s->register_headers;
+  config.extra_headers = headers;
   config.allow_events = s->allow_events && *s->allow_events ? s->allow_events : NULL;
   config.retry_base_us = (gint64) s->retry_interval * G_USEC_PER_SEC;
   self->registration = tc_registration_new (self->stack, &config);
@@ -519,6 +539,12 @@ tc_endpoint_register (TcEndpoint *self, GError **error)
       self->register_wanted = TRUE; /* registers when the password comes */
       return TRUE;
     }
+  if (!self->credentials)
+    {
+      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_AUTH,
+                   "endpoint %s has no password: give one with the \"password\" setting (or store it)", self->id);
+      return FALSE;
+    }
   ensure_registration (self);
   if (tc_registration_get_state (self->registration) == TC_REGISTRATION_STATE_UNREGISTERING)
     {
@@ -562,6 +588,12 @@ tc_endpoint_set_additional_headers (TcEndpoint *self, const GArray *headers, GEr
         return FALSE;
     }
   copy_headers (self->additional_headers, headers);
+  if (self->registration)
+    {
+      g_autoptr (GArray) all = register_headers (self);
+
+      tc_registration_set_extra_headers (self->registration, all);
+    }
   return TRUE;
 }
 

@@ -291,8 +291,10 @@ listen_udp_tcp (TcSipNetTransport *net, GInetSocketAddress *address, gboolean fa
   return FALSE;
 }
 
+/* @fallback_to_any: the port is a default, not the user's choice: when it
+ * is taken, any free one will do. */
 static StackEntry *
-stack_entry_new (TcManager *self, const char *listen, guint default_port, GError **error)
+stack_entry_new (TcManager *self, const char *listen, guint default_port, gboolean fallback_to_any, GError **error)
 {
   g_autoptr (GInetSocketAddress) address = NULL;
   TcSipNetTransportConfig net_config;
@@ -308,11 +310,28 @@ stack_entry_new (TcManager *self, const char *listen, guint default_port, GError
   tc_sip_net_transport_config_init (&net_config);
   if (self->config.read_timeout_ms)
     net_config.read_timeout_us = (gint64) self->config.read_timeout_ms * 1000;
-  entry->net = tc_sip_net_transport_new (&net_config, self->clock, error);
-  if (!entry->net || !listen_udp_tcp (entry->net, address, g_inet_socket_address_get_port (address) != 0, error))
+  /* The largest max-message-size (1 MiB) plus room for the headers. */
+  net_config.max_message_size = 1024 * 1024 + 64 * 1024;
+  for (guint attempt = 0;; attempt++)
     {
-      stack_entry_free (entry);
-      return NULL;
+      g_autoptr (GError) local = NULL;
+
+      entry->net = tc_sip_net_transport_new (&net_config, self->clock, error);
+      if (!entry->net)
+        {
+          stack_entry_free (entry);
+          return NULL;
+        }
+      if (listen_udp_tcp (entry->net, address, fallback_to_any, &local))
+        break;
+      g_clear_object (&entry->net);
+      /* Port 0: the kernel's UDP port may be taken for TCP; try another. */
+      if (g_inet_socket_address_get_port (address) != 0 || attempt == 8)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          stack_entry_free (entry);
+          return NULL;
+        }
     }
   entry->mux = tc_sip_transport_mux_new ();
   tc_sip_transport_mux_add (entry->mux, TC_SIP_TRANSPORT (entry->net));
@@ -416,7 +435,8 @@ make_contact_user (StackEntry *entry, const TcEndpointSettings *settings, const 
 
 /* Creates (not yet announced) the endpoint @id from finished @settings. */
 static TcEndpoint *
-build_endpoint (TcManager *self, const char *id, TcEndpointSettings *settings, guint default_port, GError **error)
+build_endpoint (TcManager *self, const char *id, TcEndpointSettings *settings, guint default_port,
+                gboolean default_listen, GError **error)
 {
   g_autoptr (TcEndpointSettings) owned = settings;
   g_autofree char *inbox_dir = NULL;
@@ -428,12 +448,12 @@ build_endpoint (TcManager *self, const char *id, TcEndpointSettings *settings, g
   TcEndpoint *endpoint;
 
   if (own)
-    entry =
-      stack_entry_new (self, settings->listen && *settings->listen ? settings->listen : "0.0.0.0", default_port, error);
+    entry = stack_entry_new (self, settings->listen && *settings->listen ? settings->listen : "0.0.0.0", default_port,
+                             default_listen || !(settings->listen && *settings->listen), error);
   else
     {
       if (!self->shared)
-        self->shared = stack_entry_new (self, "0.0.0.0:0", 0, error);
+        self->shared = stack_entry_new (self, "0.0.0.0:0", 0, FALSE, error);
       entry = self->shared;
     }
   if (!entry)
@@ -559,7 +579,7 @@ create_default_endpoint (TcManager *self)
       g_warning ("the default endpoint %s is not valid: %s", uri, error->message);
       return;
     }
-  endpoint = build_endpoint (self, "default", g_steal_pointer (&settings), self->config.default_port, &error);
+  endpoint = build_endpoint (self, "default", g_steal_pointer (&settings), self->config.default_port, TRUE, &error);
   if (!endpoint)
     {
       g_warning ("the default endpoint cannot start: %s", error->message);
@@ -608,7 +628,7 @@ tc_manager_start (TcManager *self)
       TcEndpoint *endpoint;
       LookupData *data;
 
-      endpoint = build_endpoint (self, account->id, g_steal_pointer (&account->settings), 0, &error);
+      endpoint = build_endpoint (self, account->id, g_steal_pointer (&account->settings), 0, FALSE, &error);
       if (!endpoint)
         {
           g_warning ("account %s skipped: %s", account->id, error->message);
@@ -693,7 +713,7 @@ tc_manager_create_endpoint_async (TcManager *self, TcEndpointSettings *settings,
   data = g_new0 (CreateData, 1);
   data->password = g_strdup (settings->password);
   g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
-  data->endpoint = build_endpoint (self, id, g_steal_pointer (&owned), self->config.default_port, &error);
+  data->endpoint = build_endpoint (self, id, g_steal_pointer (&owned), self->config.default_port, FALSE, &error);
   if (!data->endpoint)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -752,10 +772,14 @@ tc_manager_remove_endpoint (TcManager *self, TcEndpoint *endpoint, GError **erro
   if (!tc_inbox_destroy (tc_endpoint_get_inbox (endpoint), &local))
     g_warning ("endpoint %s: its inbox could not be deleted: %s", id, local->message);
 
+  /* Removed (off the bus) first: what its shutdown aborts is then
+   * answered, and nothing more is emitted on its path. */
+  g_object_ref (endpoint);
   g_hash_table_remove (self->by_id, id);
   g_ptr_array_remove (self->endpoints, endpoint);
-  tc_endpoint_shutdown (endpoint);
   g_signal_emit (self, signals[SIGNAL_ENDPOINT_REMOVED], 0, endpoint);
+  tc_endpoint_shutdown (endpoint);
+  g_object_unref (endpoint);
   if (tc_endpoint_is_settled (endpoint))
     release_endpoint (self, endpoint);
   else

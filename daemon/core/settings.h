@@ -10,11 +10,12 @@
  *   display-name   s  ("")
  *   auth-username  s  digest user name (the URI's user part)
  *   password       s  write-only; never saved in the account file
- *   registrar      s  Request-URI of REGISTER (sip:<domain of uri>);
- *                     refused for peer-to-peer
+ *   registrar      s  Request-URI of REGISTER (sip:<host[:port] of uri>,
+ *                     sips: for a sips: uri); refused for peer-to-peer
  *   outbound-proxy s  a SIP URI every out-of-dialog request is routed
  *                     through (loose route), or ""
- *   transport      s  "udp" | "tcp" | "tls" | "ws" | "wss" ("udp")
+ *   transport      s  "udp" | "tcp" | "tls" | "ws" | "wss" ("udp"; "tls"
+ *                     for a sips: uri, which allows only tls and wss)
  *   listen         s  "host", "host:port" or "[v6]:port" to listen on
  *                     with UDP and TCP; port 0: any free port.  A
  *                     peer-to-peer endpoint always listens on its own
@@ -58,6 +59,8 @@ typedef struct {
   char *value;
 } TcHeaderPair;
 
+/* Optional strings are NULL when unset (an empty value unsets them); the
+ * header arrays are never NULL. */
 typedef struct {
   char *uri;
   TcEndpointKind kind;

@@ -133,8 +133,8 @@ tc_sip_trace_log (gboolean outgoing, TcSipTransportType type, GInetSocketAddress
 
       address = g_strdup_printf ("%s:%u", host, g_inet_socket_address_get_port (remote));
     }
-  g_log_structured ("tincan-sip-trace", G_LOG_LEVEL_MESSAGE, "SIP_DIRECTION", outgoing ? "send" : "recv", "SIP_TRANSPORT",
-                    tc_sip_transport_type_to_string (type), "SIP_REMOTE",
+  g_log_structured ("tincan-sip-trace", G_LOG_LEVEL_MESSAGE, "SIP_DIRECTION", outgoing ? "send" : "recv",
+                    "SIP_TRANSPORT", tc_sip_transport_type_to_string (type), "SIP_REMOTE",
                     address ? address : (remote_text ? remote_text : "?"), "MESSAGE", "%s %s %s\n%s",
                     outgoing ? "send to" : "recv from", tc_sip_transport_type_to_string (type),
                     address ? address : (remote_text ? remote_text : "?"), text);

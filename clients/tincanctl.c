@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tincanctl.c — the command-line client of tincand: the command table,
+ * argument parsing (one GOptionContext per command, with the global options
+ * accepted before or after the command), the bus connection and the mapping
+ * of errors to exit statuses.
+ *
+ * Exit statuses: 0 success, 1 the daemon reported a failure, 2 usage error,
+ * 3 the daemon cannot be reached.  Errors go to standard error as
+ * "tincanctl: <D-Bus error name>: <message>" (or "tincanctl: <message>" for a
+ * local one); standard output only carries results.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tincanctl.h"
+
+static const TcCtlCommand commands[] = {
+  { "list", "", "List the endpoints: id, URI, kind, registration state, contact", tc_ctl_cmd_list },
+  { "show", "ENDPOINT", "Show every property of an endpoint", tc_ctl_cmd_show },
+  { "add", "URI", "Create an endpoint (Manager.CreateEndpoint) and print its object path", tc_ctl_cmd_add },
+  { "remove", "ENDPOINT", "Remove an endpoint (Manager.RemoveEndpoint)", tc_ctl_cmd_remove },
+  { "register", "ENDPOINT", "Register an endpoint with its registrar; --wait for the outcome", tc_ctl_cmd_register },
+  { "unregister", "ENDPOINT", "Remove an endpoint's registration; --wait for the outcome", tc_ctl_cmd_unregister },
+  { "send", "ENDPOINT TARGET [TEXT]", "Send a page-mode MESSAGE and print the outcome", tc_ctl_cmd_send },
+  { "messages", "ENDPOINT", "List received messages not yet acknowledged; --ack them", tc_ctl_cmd_messages },
+  { "ack", "ENDPOINT ID", "Acknowledge a received message", tc_ctl_cmd_ack },
+  { "trace", "on|off", "Switch the daemon's SIP message trace on or off", tc_ctl_cmd_trace },
+  { "monitor", "[ENDPOINT]", "Print every event as it happens, until interrupted", tc_ctl_cmd_monitor },
+  { "version", "", "Print the versions of tincanctl and tincand", tc_ctl_cmd_version },
+};
+
+static const char endpoint_help[] =
+  "ENDPOINT is an endpoint id (e.g. \"default\") or its object path " TC_CTL_ENDPOINT_PREFIX "ID.";
+
+static const char exit_help[] = "Exit status:\n"
+                                "  0  success\n"
+                                "  1  the daemon reported a failure (or an awaited outcome was a failure)\n"
+                                "  2  usage error\n"
+                                "  3  the daemon cannot be reached (no bus, or " TC_CTL_BUS_NAME " is not running\n"
+                                "     and cannot be activated)\n";
+
+static void
+print_main_help (void)
+{
+  gsize i;
+
+  FILE *out = stdout;
+
+  fputs ("Usage:\n"
+         "  tincanctl [--json] [--address ADDRESS] COMMAND [ARGUMENT…]\n"
+         "\n"
+         "Control tincand, the Tincan SIP daemon, over D-Bus (" TC_CTL_BUS_NAME ").\n"
+         "\n"
+         "Commands:\n",
+         out);
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *usage = g_strjoin (" ", commands[i].name, commands[i].params, NULL);
+
+      fprintf (out, "  %-28s %s\n", usage, commands[i].summary);
+    }
+  fprintf (out,
+           "\n%s\n"
+           "\n"
+           "Global options (before or after the command):\n"
+           "  -j, --json                   Print one JSON object per line on standard output\n"
+           "  --address ADDRESS            Use the D-Bus bus at ADDRESS instead of the session bus\n"
+           "  -h, --help                   Show this help; 'tincanctl COMMAND --help' shows a command's\n"
+           "                               options\n"
+           "  --version                    Print the version of tincanctl\n"
+           "\n%s",
+           endpoint_help, exit_help);
+}
+
+int
+tc_ctl_usage_error (TcCtl *ctl, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (ctl->command)
+    fprintf (stderr, "tincanctl: %s: %s\nTry 'tincanctl %s --help' for more information.\n", ctl->command->name,
+             message, ctl->command->name);
+  else
+    fprintf (stderr, "tincanctl: %s\nTry 'tincanctl --help' for more information.\n", message);
+  return TC_CTL_EXIT_USAGE;
+}
+
+/* D-Bus strings must be UTF-8 (and a GVariant string constructor asserts it),
+ * so every free-text argument is checked before it is put in a message. */
+gboolean
+tc_ctl_check_utf8 (TcCtl *ctl, const char *what, const char *value, int *status)
+{
+  if (g_utf8_validate (value, -1, NULL))
+    return TRUE;
+  *status = tc_ctl_usage_error (ctl, "%s is not valid UTF-8", what);
+  return FALSE;
+}
+
+/**
+ * tc_ctl_parse:
+ * @argv: the program name followed by the command's arguments (the command name removed)
+ * @entries: (nullable): the command's own options, pointing at the caller's variables
+ * @description: (nullable): text for the end of --help
+ * @args_out: (out) (transfer full): the positional arguments, NULL-terminated
+ * @status: (out): the exit status when this returns FALSE
+ *
+ * Parses the command's options together with the global ones and checks the
+ * number of positional arguments.  --help prints the command's help and exits 0.
+ */
+gboolean
+tc_ctl_parse (TcCtl *ctl, char **argv, const GOptionEntry *entries, const char *description, guint min_args,
+              guint max_args, char ***args_out, int *status)
+{
+  const GOptionEntry global_entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl->json, "Print one JSON object per line on standard output", NULL },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &ctl->address, "Use the D-Bus bus at ADDRESS instead of the session bus",
+      "ADDRESS" },
+    G_OPTION_ENTRY_NULL,
+  };
+  g_autofree char *usage = g_strjoin (" ", ctl->command->name, ctl->command->params, NULL);
+  g_autofree char *full_description = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new (usage);
+  g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) strv = g_strdupv (argv);
+  g_autoptr (GError) error = NULL;
+  gboolean seen_dashes = FALSE;
+  guint i;
+
+  full_description = g_strdup_printf ("%s%s%s\n\n%s", description ? description : "", description ? "\n\n" : "",
+                                      endpoint_help, exit_help);
+  g_option_context_set_summary (context, ctl->command->summary);
+  g_option_context_set_description (context, full_description);
+  if (entries)
+    g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, global_entries, NULL);
+
+  if (!g_option_context_parse_strv (context, &strv, &error))
+    {
+      *status = tc_ctl_usage_error (ctl, "%s", error->message);
+      return FALSE;
+    }
+
+  /* GOption keeps a "--" when something after it looks like an option. */
+  for (i = 1; strv[i]; i++)
+    {
+      if (!seen_dashes && strcmp (strv[i], "--") == 0)
+        {
+          seen_dashes = TRUE;
+          continue;
+        }
+      g_ptr_array_add (args, g_strdup (strv[i]));
+    }
+
+  if (args->len < min_args)
+    {
+      *status = tc_ctl_usage_error (ctl, "missing argument (usage: tincanctl %s)", usage);
+      return FALSE;
+    }
+  if (args->len > max_args)
+    {
+      *status = tc_ctl_usage_error (ctl, "unexpected argument '%s' (usage: tincanctl %s)",
+                                    (const char *) g_ptr_array_index (args, max_args), usage);
+      return FALSE;
+    }
+
+  g_ptr_array_add (args, NULL);
+  *args_out = (char **) g_ptr_array_free (g_steal_pointer (&args), FALSE);
+  return TRUE;
+}
+
+/* An id names an object path element: [A-Za-z0-9_]+ (D-Bus specification). */
+static gboolean
+is_endpoint_id (const char *s)
+{
+  if (!*s)
+    return FALSE;
+  for (; *s; s++)
+    {
+      if (!g_ascii_isalnum (*s) && *s != '_')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Returns the object path ENDPOINT names, or NULL with a usage error. */
+char *
+tc_ctl_endpoint_path (TcCtl *ctl, const char *arg, int *status)
+{
+  if (g_str_has_prefix (arg, TC_CTL_ENDPOINT_PREFIX) && is_endpoint_id (arg + strlen (TC_CTL_ENDPOINT_PREFIX)))
+    return g_strdup (arg);
+  if (is_endpoint_id (arg))
+    return g_strconcat (TC_CTL_ENDPOINT_PREFIX, arg, NULL);
+
+  *status = tc_ctl_usage_error (ctl, "invalid endpoint '%s': give an id (letters, digits, '_') or %sID", arg,
+                                TC_CTL_ENDPOINT_PREFIX);
+  return NULL;
+}
+
+/* The id of an endpoint object path (its last element). */
+const char *
+tc_ctl_endpoint_id (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+
+  return slash ? slash + 1 : path;
+}
+
+/* Remote errors that mean the daemon is not there, rather than that it refused. */
+static gboolean
+is_unreachable_error (const char *name)
+{
+  static const char *const names[] = {
+    "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
+    "org.freedesktop.DBus.Error.NoServer",       "org.freedesktop.DBus.Error.Disconnected",
+    "org.freedesktop.DBus.Error.NoReply",
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      if (strcmp (name, names[i]) == 0)
+        return TRUE;
+    }
+  /* Activation failures: the bus could not spawn the daemon, or systemd could not start its unit. */
+  return g_str_has_prefix (name, "org.freedesktop.DBus.Error.Spawn.") ||
+         g_str_has_prefix (name, "org.freedesktop.systemd1.");
+}
+
+/* Prints @error and returns its exit status. */
+int
+tc_ctl_report_error (TcCtl *ctl, const GError *error)
+{
+  g_autofree char *remote = g_dbus_error_get_remote_error (error);
+
+  if (remote)
+    {
+      g_autoptr (GError) copy = g_error_copy (error);
+
+      g_dbus_error_strip_remote_error (copy);
+      fprintf (stderr, "tincanctl: %s: %s\n", remote, copy->message);
+      return is_unreachable_error (remote) ? TC_CTL_EXIT_UNREACHABLE : TC_CTL_EXIT_FAILED;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+    {
+      fprintf (stderr, "tincanctl: lost the connection to the bus: %s\n", error->message);
+      return TC_CTL_EXIT_UNREACHABLE;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      fprintf (stderr, "tincanctl: no reply from tincand in time: %s\n", error->message);
+      return TC_CTL_EXIT_FAILED;
+    }
+  fprintf (stderr, "tincanctl: %s\n", error->message);
+  return TC_CTL_EXIT_FAILED;
+}
+
+/**
+ * tc_ctl_connect:
+ *
+ * Connects to the bus (--address, else the session bus from
+ * $DBUS_SESSION_BUS_ADDRESS) and makes the Manager proxy, which starts the
+ * daemon by D-Bus activation when it is activatable.  Any failure here means
+ * the daemon cannot be reached.  Returns the exit status (0 when connected).
+ */
+int
+tc_ctl_connect (TcCtl *ctl)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (ctl->address)
+    {
+      ctl->connection = g_dbus_connection_new_for_address_sync (
+        ctl->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+        NULL, NULL, &error);
+      if (!ctl->connection)
+        {
+          fprintf (stderr, "tincanctl: cannot connect to the D-Bus bus at %s: %s\n", ctl->address, error->message);
+          return TC_CTL_EXIT_UNREACHABLE;
+        }
+    }
+  else
+    {
+      ctl->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+      if (!ctl->connection)
+        {
+          fprintf (stderr, "tincanctl: cannot connect to the D-Bus session bus: %s\n", error->message);
+          return TC_CTL_EXIT_UNREACHABLE;
+        }
+    }
+  /* A lost bus is reported, not answered with the default SIGTERM. */
+  g_dbus_connection_set_exit_on_close (ctl->connection, FALSE);
+
+  ctl->manager = tc_dbus_manager_proxy_new_sync (ctl->connection, G_DBUS_PROXY_FLAGS_NONE, TC_CTL_BUS_NAME,
+                                                 TC_CTL_MANAGER_PATH, NULL, &error);
+  if (!ctl->manager)
+    {
+      fprintf (stderr, "tincanctl: cannot start tincand (%s): %s\n", TC_CTL_BUS_NAME, error->message);
+      return TC_CTL_EXIT_UNREACHABLE;
+    }
+  if (!g_dbus_proxy_get_name_owner (G_DBUS_PROXY (ctl->manager)))
+    {
+      fprintf (stderr, "tincanctl: tincand is not running and cannot be activated: no owner for %s on the bus\n",
+               TC_CTL_BUS_NAME);
+      return TC_CTL_EXIT_UNREACHABLE;
+    }
+  return TC_CTL_EXIT_OK;
+}
+
+/**
+ * tc_ctl_get_endpoint:
+ * @out: (out) (transfer full): the endpoint proxy, its properties loaded
+ *
+ * Checks that the daemon lists @path in Manager.Endpoints (when it publishes
+ * the property) and makes a proxy for it.  Returns the exit status.
+ */
+int
+tc_ctl_get_endpoint (TcCtl *ctl, const char *path, TcDBusEndpoint **out)
+{
+  g_autoptr (GVariant) endpoints = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (ctl->manager), "Endpoints");
+  g_autoptr (GError) error = NULL;
+
+  if (endpoints && g_variant_is_of_type (endpoints, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
+    {
+      g_autofree const char **paths = g_variant_get_objv (endpoints, NULL);
+
+      if (!g_strv_contains (paths, path))
+        {
+          fprintf (stderr, "tincanctl: no endpoint '%s' (%s)\n", tc_ctl_endpoint_id (path), path);
+          return TC_CTL_EXIT_FAILED;
+        }
+    }
+
+  *out = tc_dbus_endpoint_proxy_new_sync (ctl->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, TC_CTL_BUS_NAME, path,
+                                          NULL, &error);
+  if (!*out)
+    return tc_ctl_report_error (ctl, error);
+  return TC_CTL_EXIT_OK;
+}
+
+static const TcCtlCommand *
+find_command (const char *name)
+{
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (commands[i].name, name) == 0)
+        return &commands[i];
+    }
+  return NULL;
+}
+
+static gboolean
+is_help_option (const char *arg)
+{
+  return strcmp (arg, "-h") == 0 || strcmp (arg, "--help") == 0 || strcmp (arg, "-?") == 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  TcCtl ctl = { 0 };
+  g_autoptr (GPtrArray) command_argv = g_ptr_array_new ();
+  gboolean help = FALSE;
+  int command_index = -1;
+  int status;
+  int i;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("tincanctl");
+
+  /* Before the command only the global options may appear; find the command. */
+  for (i = 1; i < argc && command_index < 0; i++)
+    {
+      const char *arg = argv[i];
+
+      if (arg[0] != '-' || strcmp (arg, "-") == 0)
+        command_index = i;
+      else if (is_help_option (arg))
+        help = TRUE;
+      else if (strcmp (arg, "--version") == 0)
+        {
+          puts ("tincanctl " TINCAN_VERSION);
+          return TC_CTL_EXIT_OK;
+        }
+      else if (strcmp (arg, "--address") == 0)
+        {
+          if (++i >= argc)
+            return tc_ctl_usage_error (&ctl, "option --address needs an ADDRESS");
+        }
+      else if (!g_str_has_prefix (arg, "--address=") && strcmp (arg, "--json") != 0 && strcmp (arg, "-j") != 0)
+        return tc_ctl_usage_error (&ctl, "unknown option '%s' (a command's options go after the command)", arg);
+    }
+
+  if (command_index < 0)
+    {
+      if (help)
+        {
+          print_main_help ();
+          return TC_CTL_EXIT_OK;
+        }
+      return tc_ctl_usage_error (&ctl, "no command given");
+    }
+
+  /* "tincanctl help [COMMAND]" is "tincanctl [COMMAND] --help". */
+  if (strcmp (argv[command_index], "help") == 0)
+    {
+      if (command_index + 1 >= argc)
+        {
+          print_main_help ();
+          return TC_CTL_EXIT_OK;
+        }
+      ctl.command = find_command (argv[command_index + 1]);
+      if (!ctl.command)
+        return tc_ctl_usage_error (&ctl, "unknown command '%s'", argv[command_index + 1]);
+      g_ptr_array_add (command_argv, argv[0]);
+      g_ptr_array_add (command_argv, (char *) "--help");
+    }
+  else
+    {
+      ctl.command = find_command (argv[command_index]);
+      if (!ctl.command)
+        return tc_ctl_usage_error (&ctl, "unknown command '%s'", argv[command_index]);
+      for (i = 0; i < argc; i++)
+        {
+          if (i != command_index)
+            g_ptr_array_add (command_argv, argv[i]);
+        }
+    }
+  g_ptr_array_add (command_argv, NULL);
+
+  status = ctl.command->run (&ctl, (char **) command_argv->pdata);
+
+  /* Leave stdout complete even when a pipe reader is slow to notice the end. */
+  fflush (stdout);
+  g_clear_object (&ctl.manager);
+  if (ctl.connection)
+    g_dbus_connection_flush_sync (ctl.connection, NULL, NULL);
+  g_clear_object (&ctl.connection);
+  g_free (ctl.address);
+  return status;
+}

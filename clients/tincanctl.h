@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tincanctl.h — what the parts of tincanctl share: the invocation state
+ * (TcCtl), exit statuses, argument parsing and bus helpers (tincanctl.c),
+ * the output records (tincanctl-format.c) and the commands
+ * (tincanctl-commands.c, -register.c, -messages.c, -monitor.c).
+ *
+ * tincanctl speaks D-Bus only, through the generated TcDBus proxies
+ * (architecture.md, style.md B1).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tincan-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+#define TC_CTL_BUS_NAME "org.tincan.Tincan1"
+#define TC_CTL_MANAGER_PATH "/org/tincan/Tincan1"
+#define TC_CTL_ENDPOINT_PREFIX "/org/tincan/Tincan1/endpoint/"
+#define TC_CTL_ENDPOINT_IFACE "org.tincan.Tincan1.Endpoint"
+#define TC_CTL_MANAGER_IFACE "org.tincan.Tincan1.Manager"
+
+/* Exit statuses, as --help documents them. */
+enum {
+  TC_CTL_EXIT_OK = 0,          /* success */
+  TC_CTL_EXIT_FAILED = 1,      /* the daemon reported a failure (or an awaited outcome was a failure) */
+  TC_CTL_EXIT_USAGE = 2,       /* bad command line, or an input it names cannot be read */
+  TC_CTL_EXIT_UNREACHABLE = 3, /* no bus, or org.tincan.Tincan1 not owned and not activatable */
+};
+
+/* One invocation: the global options and, once connected, the bus objects. */
+typedef struct _TcCtl TcCtl;
+
+/* A subcommand: parses its own arguments (argv[0] is the program), then does its work;
+ * returns the exit status. */
+typedef int (*TcCtlCommandFunc) (TcCtl *ctl, char **argv);
+
+typedef struct {
+  const char *name;
+  const char *params;  /* the positional arguments, for the usage line */
+  const char *summary; /* one line, for --help */
+  TcCtlCommandFunc run;
+} TcCtlCommand;
+
+/* One invocation: the global options and, once connected, the bus objects. */
+struct _TcCtl {
+  const TcCtlCommand *command;
+  gboolean json; /* --json */
+  char *address; /* --address, or NULL for the session bus */
+  GDBusConnection *connection;
+  TcDBusManager *manager;
+};
+
+/* tincanctl.c */
+gboolean tc_ctl_parse (TcCtl *ctl, char **argv, const GOptionEntry *entries, const char *description, guint min_args,
+                       guint max_args, char ***args_out, int *status);
+int tc_ctl_usage_error (TcCtl *ctl, const char *format, ...) G_GNUC_PRINTF (2, 3);
+gboolean tc_ctl_check_utf8 (TcCtl *ctl, const char *what, const char *value, int *status);
+char *tc_ctl_endpoint_path (TcCtl *ctl, const char *arg, int *status);
+const char *tc_ctl_endpoint_id (const char *path);
+int tc_ctl_connect (TcCtl *ctl);
+int tc_ctl_get_endpoint (TcCtl *ctl, const char *path, TcDBusEndpoint **out);
+int tc_ctl_report_error (TcCtl *ctl, const GError *error);
+
+/* tincanctl-format.c: records are a{sv} built in order; written as one JSON object per line
+ * (--json) or one "key=value …" line. */
+void tc_ctl_record_add_string (GVariantBuilder *record, const char *key, const char *value);
+void tc_ctl_record_add_endpoint (GVariantBuilder *record, const char *path);
+void tc_ctl_record_add_body (GVariantBuilder *record, GVariant *body);
+GVariant *tc_ctl_snake_case_keys (GVariant *properties);
+char *tc_ctl_snake_case (const char *name);
+gboolean tc_ctl_bytes_are_text (const guint8 *data, gsize len);
+void tc_ctl_json_append (GString *out, GVariant *value);
+void tc_ctl_json_append_string (GString *out, const char *value);
+char *tc_ctl_record_to_json (GVariant *record);
+char *tc_ctl_record_to_text (GVariant *record);
+void tc_ctl_text_append_value (GString *out, GVariant *value);
+void tc_ctl_write_line (const char *line);
+void tc_ctl_emit_record (TcCtl *ctl, GVariantBuilder *record);
+
+/* the commands: tincanctl-commands.c, tincanctl-register.c, tincanctl-messages.c, tincanctl-monitor.c */
+GVariant *tc_ctl_endpoint_properties (TcDBusEndpoint *endpoint);
+const char *tc_ctl_or_dash (const char *value);
+int tc_ctl_cmd_list (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_show (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_add (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_remove (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_register (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_unregister (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_send (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_messages (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_ack (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_trace (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_version (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_monitor (TcCtl *ctl, char **argv);
+
+G_END_DECLS
