@@ -457,6 +457,8 @@ static void
 ensure_registration (TcEndpoint *self)
 {
   g_autoptr (GArray) headers = register_headers (self);
+  g_autoptr (TcSipUri) registrar_uri = tc_sip_uri_parse (self->settings->registrar, -1, NULL);
+  g_autofree char *registrar = NULL;
   const TcEndpointSettings *s = self->settings;
   g_autoptr (TcSipRouteSet) proxy = NULL;
   TcRegistrationConfig config;
@@ -468,10 +470,17 @@ ensure_registration (TcEndpoint *self)
   if (s->outbound_proxy && *s->outbound_proxy)
     proxy = tc_sip_route_set_ref (self->base_route_set);
 
+  /* The endpoint's transport, unless the registrar URI names one. */
+  if (registrar_uri && !tc_sip_uri_get_transport (registrar_uri) && s->transport &&
+      g_strcmp0 (s->transport, "udp") != 0 &&
+      !(g_strcmp0 (s->transport, "tls") == 0 && tc_sip_uri_get_scheme (registrar_uri) == TC_SIP_URI_SCHEME_SIPS))
+    tc_sip_uri_set_param (registrar_uri, "transport", s->transport);
+  registrar = registrar_uri ? tc_sip_uri_to_string (registrar_uri) : g_strdup (s->registrar);
+
   tc_registration_config_init (&config);
   config.aor = s->uri;
   config.display_name = s->display_name;
-  config.registrar = s->registrar;
+  config.registrar = registrar;
   config.route_set = proxy;
   config.credentials = self->credentials;
   config.contact_user = self->contact_user;

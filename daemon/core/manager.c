@@ -294,7 +294,8 @@ listen_udp_tcp (TcSipNetTransport *net, GInetSocketAddress *address, gboolean fa
 /* @fallback_to_any: the port is a default, not the user's choice: when it
  * is taken, any free one will do. */
 static StackEntry *
-stack_entry_new (TcManager *self, const char *listen, guint default_port, gboolean fallback_to_any, GError **error)
+stack_entry_new (TcManager *self, const char *listen, guint default_port, gboolean fallback_to_any, gsize max_body,
+                 GError **error)
 {
   g_autoptr (GInetSocketAddress) address = NULL;
   TcSipNetTransportConfig net_config;
@@ -310,8 +311,9 @@ stack_entry_new (TcManager *self, const char *listen, guint default_port, gboole
   tc_sip_net_transport_config_init (&net_config);
   if (self->config.read_timeout_ms)
     net_config.read_timeout_us = (gint64) self->config.read_timeout_ms * 1000;
-  /* The largest max-message-size (1 MiB) plus room for the headers. */
-  net_config.max_message_size = 1024 * 1024 + 64 * 1024;
+  /* The endpoint's largest body plus 4 KiB of headers: larger input is
+   * refused by the transport (513, or the connection closed). */
+  net_config.max_message_size = MAX (65535, max_body + 4096);
   for (guint attempt = 0;; attempt++)
     {
       g_autoptr (GError) local = NULL;
@@ -448,12 +450,13 @@ build_endpoint (TcManager *self, const char *id, TcEndpointSettings *settings, g
   TcEndpoint *endpoint;
 
   if (own)
-    entry = stack_entry_new (self, settings->listen && *settings->listen ? settings->listen : "0.0.0.0", default_port,
-                             default_listen || !(settings->listen && *settings->listen), error);
+    entry =
+      stack_entry_new (self, settings->listen && *settings->listen ? settings->listen : "0.0.0.0", default_port,
+                       default_listen || !(settings->listen && *settings->listen), settings->max_message_size, error);
   else
     {
       if (!self->shared)
-        self->shared = stack_entry_new (self, "0.0.0.0:0", 0, FALSE, error);
+        self->shared = stack_entry_new (self, "0.0.0.0:0", 0, FALSE, 1024 * 1024, error);
       entry = self->shared;
     }
   if (!entry)

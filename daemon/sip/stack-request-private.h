@@ -49,6 +49,7 @@ struct _TcSipRequest {
   gboolean cancel_requested;
   gboolean cancel_sent;
   gboolean got_provisional;
+  guint n_challenges; /* 401/407 answered so far */
   char *cancel_reason;
   guint cancel_timer; /* 64*T1 after the CANCEL (§9.1); holds a reference */
 

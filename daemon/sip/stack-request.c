@@ -283,6 +283,24 @@ handle_challenge (TcSipRequest *request, TcSipMessage *response)
       return;
     }
   verdict = tc_sip_digest_cache_handle_challenge (request->credentials, request->sent, response, &error);
+  if (verdict == TC_SIP_DIGEST_VERDICT_FAIL_WRONG_CREDENTIALS && request->n_challenges == 0)
+    {
+      /* Our first attempt answered a cached nonce pre-emptively; without
+       * qop there is no nonce count to tell a reused nonce from a fresh
+       * one, and a restarted server has forgotten its nonces.  That 401
+       * is the first challenge of this request, not a refusal: forget the
+       * realms it names and answer it once. */
+      g_autoptr (GPtrArray) challenges = tc_sip_digest_select_challenges (response, NULL);
+
+      for (guint i = 0; challenges && i < challenges->len; i++)
+        tc_sip_digest_cache_forget (request->credentials,
+                                    tc_sip_digest_challenge_get_realm (g_ptr_array_index (challenges, i)));
+      g_clear_error (&error);
+      verdict = tc_sip_digest_cache_handle_challenge (request->credentials, request->sent, response, &error);
+      if (verdict == TC_SIP_DIGEST_VERDICT_FAIL_WRONG_CREDENTIALS)
+        verdict = TC_SIP_DIGEST_VERDICT_RETRY;
+    }
+  request->n_challenges++;
   switch (verdict)
     {
     case TC_SIP_DIGEST_VERDICT_RETRY:

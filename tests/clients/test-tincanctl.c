@@ -124,13 +124,14 @@ run_ctl_full (const char *const *env, const char *stdin_text, CtlResult *r, cons
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (c.error);
 
-  g_assert_true (g_subprocess_get_if_exited (process));
-  r->status = g_subprocess_get_exit_status (process);
   r->out = bytes_to_string (c.out);
   r->err = bytes_to_string (c.err);
   g_clear_pointer (&c.out, g_bytes_unref);
   g_clear_pointer (&c.err, g_bytes_unref);
-  g_test_message ("tincanctl %s -> %d\nstdout: %s\nstderr: %s", argv[0] ? argv[0] : "", r->status, r->out, r->err);
+  g_test_message ("tincanctl %s ... -> wait status %d\nstdout: %s\nstderr: %s", argv[0] ? argv[0] : "",
+                  g_subprocess_get_status (process), r->out, r->err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  r->status = g_subprocess_get_exit_status (process);
 }
 
 #define run_ctl(r, ...) run_ctl_full (NULL, NULL, r, (const char *const[]){ __VA_ARGS__, NULL })
@@ -509,7 +510,7 @@ test_help (void)
 
   run_ctl (&add, "add", "--help");
   g_assert_cmpint (add.status, ==, 0);
-  g_assert_nonnull (strstr (add.out, "tincanctl [OPTION…] add URI"));
+  g_assert_nonnull (strstr (add.out, "] add URI\n")); /* GLib's "[OPTION…]" is spelt by the locale */
   g_assert_nonnull (strstr (add.out, "--password-stdin"));
   g_assert_nonnull (strstr (add.out, "--header"));
 
@@ -732,6 +733,32 @@ test_show (Fixture *f, gconstpointer data)
 
   run_ctl (&missing, "show", "nosuch");
   assert_error_line (&missing, 1, "no endpoint 'nosuch' (/org/tincan/Tincan1/endpoint/nosuch)");
+}
+
+/* ENDPOINT may be the endpoint's URI, when exactly one endpoint has it. */
+static void
+test_endpoint_by_uri (Fixture *f, gconstpointer data)
+{
+  g_auto (CtlResult) show = { 0 };
+  g_auto (CtlResult) unknown = { 0 };
+  g_auto (CtlResult) removed = { 0 };
+  g_auto (CtlResult) ambiguous = { 0 };
+
+  run_ctl (&show, "--json", "show", "sip:bob@example.org");
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_true (g_str_has_prefix (show.out, "{\"endpoint\":\"bob\",\"path\":\"/org/tincan/Tincan1/endpoint/bob\","));
+
+  run_ctl (&unknown, "messages", "sip:nobody@example.org");
+  assert_error_line (&unknown, 1, "tincanctl: no endpoint has the URI sip:nobody@example.org\n");
+
+  run_ctl (&removed, "--json", "remove", "sip:stuck@example.org");
+  g_assert_cmpint (removed.status, ==, 0);
+  g_assert_cmpstr (removed.out, ==,
+                   "{\"endpoint\":\"stuck\",\"path\":\"/org/tincan/Tincan1/endpoint/stuck\",\"removed\":true}\n");
+
+  add_endpoint (f, "alice", "sip:bob@example.org", "registered");
+  run_ctl (&ambiguous, "show", "sip:bob@example.org");
+  assert_error_line (&ambiguous, 1, "several endpoints have the URI sip:bob@example.org (alice, bob): give an id\n");
 }
 
 static void
@@ -1192,6 +1219,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tincanctl/unreachable/activation-fails", test_activation_fails);
   g_test_add ("/tincanctl/fake/list", Fixture, NULL, setup_fake, test_list, teardown);
   g_test_add ("/tincanctl/fake/show", Fixture, NULL, setup_fake, test_show, teardown);
+  g_test_add ("/tincanctl/fake/endpoint-by-uri", Fixture, NULL, setup_fake, test_endpoint_by_uri, teardown);
   g_test_add ("/tincanctl/fake/add-sends-only-given-settings", Fixture, NULL, setup_fake, test_add, teardown);
   g_test_add ("/tincanctl/fake/remove", Fixture, NULL, setup_fake, test_remove, teardown);
   g_test_add ("/tincanctl/fake/register-wait", Fixture, NULL, setup_fake, test_register_wait, teardown);

@@ -62,7 +62,9 @@ _SYSTEM_PYTHONS = ("/usr/bin/python3",)
 
 # Closed sets of the interface XML (dbus/org.tincan.Tincan1.Endpoint.xml).
 REGISTRATION_STATES = {"unregistered", "registering", "registered", "unregistering", "rejected", "error"}
-LOCAL_CAUSES = {"timeout", "transport-error", "cancelled"}
+# As Endpoint.RegistrationStateChanged documents them.
+LOCAL_CAUSES = {"timeout", "transport-error", "connection-lost", "network-changed", "cancelled", "no-binding",
+                "invalid-request"}
 CONNECTION_LOST_CAUSES = {"network-changed", "closed", "transport-error", "keepalive-timeout"}
 
 
