@@ -561,6 +561,17 @@ tc_endpoint_register (TcEndpoint *self, GError **error)
                    self->id);
       return FALSE;
     }
+  switch (tc_registration_get_state (self->registration))
+    {
+    case TC_REGISTRATION_STATE_REGISTERING:
+    case TC_REGISTRATION_STATE_REGISTERED:
+      return TRUE; /* Endpoint.Register: nothing to do (refreshes run on their own) */
+    case TC_REGISTRATION_STATE_UNREGISTERED:
+    case TC_REGISTRATION_STATE_UNREGISTERING:
+    case TC_REGISTRATION_STATE_REJECTED:
+    case TC_REGISTRATION_STATE_ERROR:
+      break;
+    }
   tc_registration_register (self->registration);
   return TRUE;
 }
