@@ -234,12 +234,12 @@ tc_ctl_cmd_show (TcCtl *ctl, char **argv)
 
   if (!tc_ctl_parse (ctl, argv, NULL,
                      "Prints every property of the endpoint as \"Name: value\" lines; with --json, one object\n"
-                     "with \"endpoint\", \"path\" and each property in snake case (\"registration_state\", …).",
+                     "with \"endpoint\", \"path\" and each property in snake case (\"registration_state\", ...).",
                      1, 1, &args, &status))
     return status;
   if (!(path = tc_ctl_endpoint_path (ctl, args[0], &status)))
     return status;
-  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, path, &endpoint)))
+  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, &path, &endpoint)))
     return status;
   properties = g_variant_ref_sink (tc_ctl_endpoint_properties (endpoint));
 
@@ -531,7 +531,7 @@ tc_ctl_cmd_remove (TcCtl *ctl, char **argv)
     return status;
   if (!(path = tc_ctl_endpoint_path (ctl, args[0], &status)))
     return status;
-  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK)
+  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_resolve_endpoint (ctl, &path)))
     return status;
   if (!tc_dbus_manager_call_remove_endpoint_sync (ctl->manager, path, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
     return tc_ctl_report_error (ctl, error);

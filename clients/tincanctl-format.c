@@ -2,7 +2,7 @@
 /*
  * tincanctl-format.c — tincanctl's output.  A command builds a record, an
  * a{sv} whose entries keep the order they were added in, and writes it as
- * one line: a JSON object with --json, else "key=value …" (a leading "event"
+ * one line: a JSON object with --json, else "key=value ..." (a leading "event"
  * entry written bare).  Every line is flushed at once, so a pipe reader sees
  * each event as it happens.
  *
@@ -11,9 +11,9 @@
  * shortest round-trip doubles, and any GVariant maps to JSON by shape
  * (dictionaries to objects, arrays and tuples to arrays, maybe to null).
  * Two shapes are written specially: byte arrays ("ay") are a string when
- * they are valid UTF-8 without NUL, else {"base64": "…"}; and a SIP message
+ * they are valid UTF-8 without NUL, else {"base64": "..."}; and a SIP message
  * as the daemon sends it in details, (s start_line, a(ss) headers, ay body),
- * is {"start_line", "headers": [[name, value], …], "body" or "body_base64"}.
+ * is {"start_line", "headers": [[name, value], ...], "body" or "body_base64"}.
  */
 #include <math.h>
 #include <stdio.h>
@@ -561,7 +561,7 @@ text_append_entries (GString *out, GVariant *dict)
     }
 }
 
-/* Returns @record (a{sv}) as one "key=value …" line, without a newline. */
+/* Returns @record (a{sv}) as one "key=value ..." line, without a newline. */
 char *
 tc_ctl_record_to_text (GVariant *record)
 {

@@ -124,7 +124,7 @@ tc_ctl_cmd_send (TcCtl *ctl, char **argv)
   if (!file)
     body = g_bytes_new (args[2], strlen (args[2]));
 
-  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, path, &endpoint)))
+  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, &path, &endpoint)))
     return status;
 
   /* A cookie below 2^53, so that JSON readers that use doubles keep it exact. */
@@ -166,7 +166,8 @@ tc_ctl_cmd_send (TcCtl *ctl, char **argv)
           g_autoptr (GError) copy = g_error_copy (send.error);
 
           g_dbus_error_strip_remote_error (copy);
-          tc_ctl_record_add_string (&record, "error", name);
+          if (name)
+            tc_ctl_record_add_string (&record, "error", name);
           tc_ctl_record_add_string (&record, "message", copy->message);
         }
       if (send.completed)
@@ -217,7 +218,7 @@ tc_ctl_cmd_messages (TcCtl *ctl, char **argv)
     return status;
   if (!(path = tc_ctl_endpoint_path (ctl, args[0], &status)))
     return status;
-  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, path, &endpoint)))
+  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, &path, &endpoint)))
     return status;
   if (!tc_dbus_endpoint_call_list_pending_messages_sync (endpoint, G_DBUS_CALL_FLAGS_NONE, -1, &messages, NULL, &error))
     return tc_ctl_report_error (ctl, error);
@@ -262,7 +263,7 @@ tc_ctl_cmd_ack (TcCtl *ctl, char **argv)
     return status;
   if (!(path = tc_ctl_endpoint_path (ctl, args[0], &status)) || !tc_ctl_check_utf8 (ctl, "ID", args[1], &status))
     return status;
-  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, path, &endpoint)) ||
+  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, &path, &endpoint)) ||
       (status = acknowledge (ctl, endpoint, args[1])))
     return status;
 

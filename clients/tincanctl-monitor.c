@@ -104,7 +104,7 @@ emit_endpoint_signal (Monitor *m, const char *path, const char *interface, const
   g_autoptr (GVariant) details = NULL;
 
   if (strcmp (interface, TC_CTL_ENDPOINT_IFACE) == 0 && strcmp (member, "RegistrationStateChanged") == 0 &&
-      g_variant_is_of_type (params, G_VARIANT_TYPE ("(sssua{sv})")))
+      g_variant_is_of_type (params, G_VARIANT_TYPE ("(ssusa{sv})")))
     {
       g_variant_get (params, "(&s&su&s@a{sv})", &a, &b, &status, &c, &details);
       event_begin (m, &record, "registration-state-changed");
@@ -350,7 +350,8 @@ tc_ctl_cmd_monitor (TcCtl *ctl, char **argv)
     return status;
   if (args[0] && !(filter = tc_ctl_endpoint_path (ctl, args[0], &status)))
     return status;
-  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK)
+  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK ||
+      (filter && (status = tc_ctl_resolve_endpoint (ctl, &filter))))
     return status;
 
   manager =

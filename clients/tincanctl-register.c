@@ -18,6 +18,7 @@ typedef struct {
   const char *target; /* "registered" or "unregistered" */
   int status;         /* -1 while waiting */
   gboolean timed_out;
+  guint timeout_id;
   char *state;
   char *previous;
   guint sip_status;
@@ -47,7 +48,7 @@ on_registration_signal (GDBusProxy *proxy, const char *sender, const char *signa
   RegistrationWait *wait = user_data;
 
   if (wait->status >= 0 || strcmp (signal_name, "RegistrationStateChanged") != 0 ||
-      !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sssua{sv})")))
+      !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(ssusa{sv})")))
     return;
 
   g_clear_pointer (&wait->state, g_free);
@@ -65,8 +66,9 @@ static void
 on_name_owner (GObject *proxy, GParamSpec *pspec, gpointer user_data)
 {
   RegistrationWait *wait = user_data;
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
 
-  if (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy)) || wait->status >= 0)
+  if (owner || wait->status >= 0)
     return;
   fprintf (stderr, "tincanctl: tincand left the bus\n");
   wait->status = TC_CTL_EXIT_UNREACHABLE;
@@ -80,6 +82,7 @@ on_wait_timeout (gpointer user_data)
 
   wait->status = TC_CTL_EXIT_FAILED;
   wait->timed_out = TRUE;
+  wait->timeout_id = 0;
   g_main_loop_quit (wait->loop);
   return G_SOURCE_REMOVE;
 }
@@ -105,7 +108,6 @@ run_registration (TcCtl *ctl, char **argv, gboolean registering)
   g_autoptr (GError) error = NULL;
   const char *id;
   GVariantBuilder record;
-  guint timeout_id = 0;
   gboolean ok;
   int status;
 
@@ -118,7 +120,7 @@ run_registration (TcCtl *ctl, char **argv, gboolean registering)
     return tc_ctl_usage_error (ctl, "--timeout must not be negative");
   if (!(path = tc_ctl_endpoint_path (ctl, args[0], &status)))
     return status;
-  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, path, &endpoint)))
+  if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, &path, &endpoint)))
     return status;
   id = tc_ctl_endpoint_id (path);
 
@@ -142,9 +144,9 @@ run_registration (TcCtl *ctl, char **argv, gboolean registering)
     {
       wait.loop = g_main_loop_new (NULL, FALSE);
       if (timeout > 0)
-        timeout_id = g_timeout_add_seconds ((guint) timeout, on_wait_timeout, &wait);
+        wait.timeout_id = g_timeout_add_seconds ((guint) timeout, on_wait_timeout, &wait);
       g_main_loop_run (wait.loop);
-      g_clear_handle_id (&timeout_id, g_source_remove);
+      g_clear_handle_id (&wait.timeout_id, g_source_remove);
       g_clear_pointer (&wait.loop, g_main_loop_unref);
     }
   g_signal_handlers_disconnect_by_data (endpoint, &wait);

@@ -32,7 +32,8 @@ static const TcCtlCommand commands[] = {
 };
 
 static const char endpoint_help[] =
-  "ENDPOINT is an endpoint id (e.g. \"default\") or its object path " TC_CTL_ENDPOINT_PREFIX "ID.";
+  "ENDPOINT is an endpoint id (e.g. \"default\"), its object path\n" TC_CTL_ENDPOINT_PREFIX
+  "ID, or its URI (sip:... or sips:..., as the Uri property says).";
 
 static const char exit_help[] = "Exit status:\n"
                                 "  0  success\n"
@@ -49,7 +50,7 @@ print_main_help (void)
   FILE *out = stdout;
 
   fputs ("Usage:\n"
-         "  tincanctl [--json] [--address ADDRESS] COMMAND [ARGUMENT…]\n"
+         "  tincanctl [--json] [--address ADDRESS] COMMAND [ARGUMENT...]\n"
          "\n"
          "Control tincand, the Tincan SIP daemon, over D-Bus (" TC_CTL_BUS_NAME ").\n"
          "\n"
@@ -189,7 +190,19 @@ is_endpoint_id (const char *s)
   return TRUE;
 }
 
-/* Returns the object path ENDPOINT names, or NULL with a usage error. */
+static gboolean
+is_sip_uri (const char *arg)
+{
+  return g_ascii_strncasecmp (arg, "sip:", 4) == 0 || g_ascii_strncasecmp (arg, "sips:", 5) == 0;
+}
+
+/**
+ * tc_ctl_endpoint_path:
+ *
+ * Checks ENDPOINT before anything touches the bus.  Returns its object path,
+ * or for a URI the URI itself, which tc_ctl_resolve_endpoint() turns into a
+ * path once connected; NULL with a usage error.
+ */
 char *
 tc_ctl_endpoint_path (TcCtl *ctl, const char *arg, int *status)
 {
@@ -197,10 +210,74 @@ tc_ctl_endpoint_path (TcCtl *ctl, const char *arg, int *status)
     return g_strdup (arg);
   if (is_endpoint_id (arg))
     return g_strconcat (TC_CTL_ENDPOINT_PREFIX, arg, NULL);
+  if (is_sip_uri (arg) && tc_ctl_check_utf8 (ctl, "ENDPOINT", arg, status))
+    return g_strdup (arg);
+  if (is_sip_uri (arg))
+    return NULL;
 
-  *status = tc_ctl_usage_error (ctl, "invalid endpoint '%s': give an id (letters, digits, '_') or %sID", arg,
-                                TC_CTL_ENDPOINT_PREFIX);
+  *status = tc_ctl_usage_error (ctl, "invalid endpoint '%s': give an id (letters, digits, '_'), %sID or a sip: URI",
+                                arg, TC_CTL_ENDPOINT_PREFIX);
   return NULL;
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/**
+ * tc_ctl_resolve_endpoint:
+ * @path: (inout): from tc_ctl_endpoint_path(); a URI is replaced by the path of
+ *   the one endpoint whose Uri property it is
+ *
+ * Returns the exit status (0 when @path is an object path).
+ */
+int
+tc_ctl_resolve_endpoint (TcCtl *ctl, char **path)
+{
+  g_autoptr (GDBusObjectManager) manager = NULL;
+  g_autoptr (GPtrArray) matches = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  GList *objects, *l;
+
+  if ((*path)[0] == '/')
+    return TC_CTL_EXIT_OK;
+
+  manager =
+    tc_dbus_object_manager_client_new_sync (ctl->connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                            TC_CTL_BUS_NAME, TC_CTL_MANAGER_PATH, NULL, &error);
+  if (!manager)
+    return tc_ctl_report_error (ctl, error);
+  objects = g_dbus_object_manager_get_objects (manager);
+  for (l = objects; l; l = l->next)
+    {
+      g_autoptr (GDBusInterface) endpoint = g_dbus_object_get_interface (l->data, TC_CTL_ENDPOINT_IFACE);
+
+      if (endpoint && g_strcmp0 (tc_dbus_endpoint_get_uri (TC_DBUS_ENDPOINT (endpoint)), *path) == 0)
+        g_ptr_array_add (matches, g_strdup (g_dbus_object_get_object_path (l->data)));
+    }
+  g_list_free_full (objects, g_object_unref);
+  g_ptr_array_sort (matches, compare_paths);
+
+  if (matches->len == 1)
+    {
+      g_free (*path);
+      *path = g_strdup (g_ptr_array_index (matches, 0));
+      return TC_CTL_EXIT_OK;
+    }
+  if (matches->len == 0)
+    fprintf (stderr, "tincanctl: no endpoint has the URI %s\n", *path);
+  else
+    {
+      g_autoptr (GString) ids = g_string_new (NULL);
+      guint i;
+
+      for (i = 0; i < matches->len; i++)
+        g_string_append_printf (ids, "%s%s", i ? ", " : "", tc_ctl_endpoint_id (g_ptr_array_index (matches, i)));
+      fprintf (stderr, "tincanctl: several endpoints have the URI %s (%s): give an id\n", *path, ids->str);
+    }
+  return TC_CTL_EXIT_FAILED;
 }
 
 /* The id of an endpoint object path (its last element). */
@@ -274,6 +351,7 @@ int
 tc_ctl_connect (TcCtl *ctl)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *owner = NULL;
 
   if (ctl->address)
     {
@@ -302,10 +380,15 @@ tc_ctl_connect (TcCtl *ctl)
                                                  TC_CTL_MANAGER_PATH, NULL, &error);
   if (!ctl->manager)
     {
-      fprintf (stderr, "tincanctl: cannot start tincand (%s): %s\n", TC_CTL_BUS_NAME, error->message);
+      /* GDBusProxy keeps the bus's error code (e.g. Spawn.ChildExited) but not its name in the message. */
+      g_autofree char *name = error->domain == G_DBUS_ERROR ? g_dbus_error_encode_gerror (error) : NULL;
+
+      fprintf (stderr, "tincanctl: cannot start tincand (%s): %s%s%s\n", TC_CTL_BUS_NAME, name ? name : "",
+               name ? ": " : "", error->message);
       return TC_CTL_EXIT_UNREACHABLE;
     }
-  if (!g_dbus_proxy_get_name_owner (G_DBUS_PROXY (ctl->manager)))
+  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (ctl->manager));
+  if (!owner)
     {
       fprintf (stderr, "tincanctl: tincand is not running and cannot be activated: no owner for %s on the bus\n",
                TC_CTL_BUS_NAME);
@@ -316,16 +399,23 @@ tc_ctl_connect (TcCtl *ctl)
 
 /**
  * tc_ctl_get_endpoint:
+ * @path: (inout): from tc_ctl_endpoint_path(), resolved here
  * @out: (out) (transfer full): the endpoint proxy, its properties loaded
  *
- * Checks that the daemon lists @path in Manager.Endpoints (when it publishes
- * the property) and makes a proxy for it.  Returns the exit status.
+ * Checks that the daemon lists the endpoint in Manager.Endpoints (when it
+ * publishes the property) and makes a proxy for it.  Returns the exit status.
  */
 int
-tc_ctl_get_endpoint (TcCtl *ctl, const char *path, TcDBusEndpoint **out)
+tc_ctl_get_endpoint (TcCtl *ctl, char **inout_path, TcDBusEndpoint **out)
 {
   g_autoptr (GVariant) endpoints = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (ctl->manager), "Endpoints");
   g_autoptr (GError) error = NULL;
+  const char *path;
+  int status;
+
+  if ((status = tc_ctl_resolve_endpoint (ctl, inout_path)) != TC_CTL_EXIT_OK)
+    return status;
+  path = *inout_path;
 
   if (endpoints && g_variant_is_of_type (endpoints, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
     {

@@ -61,7 +61,8 @@ gboolean tc_ctl_check_utf8 (TcCtl *ctl, const char *what, const char *value, int
 char *tc_ctl_endpoint_path (TcCtl *ctl, const char *arg, int *status);
 const char *tc_ctl_endpoint_id (const char *path);
 int tc_ctl_connect (TcCtl *ctl);
-int tc_ctl_get_endpoint (TcCtl *ctl, const char *path, TcDBusEndpoint **out);
+int tc_ctl_resolve_endpoint (TcCtl *ctl, char **path);
+int tc_ctl_get_endpoint (TcCtl *ctl, char **path, TcDBusEndpoint **out);
 int tc_ctl_report_error (TcCtl *ctl, const GError *error);
 
 /* tincanctl-format.c: records are a{sv} built in order; written as one JSON object per line
