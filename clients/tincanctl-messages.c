@@ -18,7 +18,6 @@
 typedef struct {
   GMainLoop *loop;
   guint64 cookie;
-  gboolean replied;
   GError *error;
   gboolean completed; /* OperationComplete with our cookie was seen */
   guint sip_status;
@@ -49,7 +48,6 @@ on_send_reply (GObject *proxy, GAsyncResult *result, gpointer user_data)
   SendState *send = user_data;
   g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (proxy), result, &send->error);
 
-  send->replied = TRUE;
   g_main_loop_quit (send->loop);
 }
 
@@ -139,7 +137,8 @@ tc_ctl_cmd_send (TcCtl *ctl, char **argv)
   g_dbus_proxy_call (G_DBUS_PROXY (endpoint), "SendMessage",
                      g_variant_new ("(ss@aya{sv})", args[1], content_type ? content_type : "",
                                     g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, body, TRUE), &options),
-                     G_DBUS_CALL_FLAGS_NONE, timeout > 0 ? timeout * 1000 : G_MAXINT, NULL, on_send_reply, &send);
+                     G_DBUS_CALL_FLAGS_NONE, timeout > 0 && timeout < G_MAXINT / 1000 ? timeout * 1000 : G_MAXINT, NULL,
+                     on_send_reply, &send);
   g_main_loop_run (send.loop);
   /* OperationComplete comes just before the reply: let any queued dispatch run. */
   while (g_main_context_iteration (NULL, FALSE))

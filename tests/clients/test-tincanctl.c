@@ -7,19 +7,17 @@
  * fake org.tincan.Tincan1 served by this process, on a private bus
  * (GTestDBus), from the same generated skeletons the daemon uses.
  *
- * tincanctl runs as a child process (TINCANCTL_PATH) while the fake answers
- * from this process's main loop.
+ * tincanctl runs as a child process (TINCANCTL_PATH) while the fake
+ * (fake-tincand.c) answers from this process's main loop.
  */
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "tincan-dbus-generated.h"
+#include "fake-tincand.h"
 
-#define BUS_NAME "org.tincan.Tincan1"
-#define ROOT_PATH "/org/tincan/Tincan1"
-#define EP_PATH(id) "/org/tincan/Tincan1/endpoint/" id
+typedef FakeTincand Fixture;
 
 typedef struct {
   int status;
@@ -35,25 +33,6 @@ ctl_result_clear (CtlResult *r)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlResult, ctl_result_clear)
-
-/* The fake daemon and the bus it is on. */
-typedef struct {
-  GTestDBus *bus;
-  GDBusConnection *connection;
-  GDBusObjectManagerServer *objects;
-  TcDBusManager *manager;
-  GHashTable *endpoints; /* id -> TcDBusEndpoint skeleton */
-  guint owner_id;
-  gboolean name_acquired;
-
-  GVariant *settings; /* the last CreateEndpoint settings */
-  GPtrArray *acked;   /* AcknowledgeMessage ids */
-  int trace;          /* -1 never set, else the last SetTrace */
-  char *sent_target;  /* the last SendMessage */
-  char *sent_type;
-  GBytes *sent_body;
-  guint64 sent_cookie;
-} Fixture;
 
 /* ---- running tincanctl ---- */
 
@@ -153,342 +132,25 @@ assert_error_line (const CtlResult *r, int status, const char *contains)
   g_assert_nonnull (strstr (r->err, contains));
 }
 
-/* ---- the fake daemon ---- */
-
-static gboolean on_create_endpoint (TcDBusManager *manager, GDBusMethodInvocation *invocation, GVariant *settings,
-                                    Fixture *f);
-static gboolean on_remove_endpoint (TcDBusManager *manager, GDBusMethodInvocation *invocation, const char *path,
-                                    Fixture *f);
-
-static gboolean
-on_set_trace (TcDBusManager *manager, GDBusMethodInvocation *invocation, gboolean enabled, Fixture *f)
-{
-  f->trace = enabled;
-  tc_dbus_manager_complete_set_trace (manager, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-typedef struct {
-  TcDBusEndpoint *endpoint;
-  const char *state;
-  guint status;
-  const char *reason;
-} StateChange;
-
-static void
-set_state (TcDBusEndpoint *endpoint, const char *state, guint status, const char *reason, GVariant *details)
-{
-  g_autofree char *previous = tc_dbus_endpoint_dup_registration_state (endpoint);
-
-  tc_dbus_endpoint_set_registration_state (endpoint, state);
-  tc_dbus_endpoint_emit_registration_state_changed (endpoint, state, previous, status, reason,
-                                                    details ? details : g_variant_new ("a{sv}", NULL));
-}
-
-static gboolean
-on_later_state (gpointer user_data)
-{
-  StateChange *change = user_data;
-  GVariantBuilder details;
-
-  g_variant_builder_init (&details, G_VARIANT_TYPE_VARDICT);
-  if (strcmp (change->state, "registered") == 0)
-    g_variant_builder_add (&details, "{sv}", "expires", g_variant_new_uint32 (600));
-  set_state (change->endpoint, change->state, change->status, change->reason, g_variant_builder_end (&details));
-  g_object_unref (change->endpoint);
-  g_free (change);
-  return G_SOURCE_REMOVE;
-}
-
-/* Register: "default" registers, "bob" is refused, "stuck" stays registering. */
-static gboolean
-on_register (TcDBusEndpoint *endpoint, GDBusMethodInvocation *invocation, Fixture *f)
-{
-  const char *id = strrchr (g_dbus_method_invocation_get_object_path (invocation), '/') + 1;
-  StateChange *change;
-
-  tc_dbus_endpoint_complete_register (endpoint, invocation);
-  if (strcmp (tc_dbus_endpoint_get_registration_state (endpoint), "registered") == 0)
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  set_state (endpoint, "registering", 0, "", NULL);
-  if (strcmp (id, "stuck") == 0)
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-
-  change = g_new0 (StateChange, 1);
-  change->endpoint = g_object_ref (endpoint);
-  if (strcmp (id, "bob") == 0)
-    *change = (StateChange){ change->endpoint, "rejected", 403, "Forbidden" };
-  else
-    *change = (StateChange){ change->endpoint, "registered", 200, "OK" };
-  g_idle_add (on_later_state, change);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-on_unregister (TcDBusEndpoint *endpoint, GDBusMethodInvocation *invocation, Fixture *f)
-{
-  tc_dbus_endpoint_complete_unregister (endpoint, invocation);
-  if (strcmp (tc_dbus_endpoint_get_registration_state (endpoint), "unregistered") != 0)
-    set_state (endpoint, "unregistered", 200, "OK", NULL);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* SendMessage: a target with "nobody" in it is answered 404.  The arguments are
- * read from the invocation, whatever C types codegen gave them. */
-static gboolean
-on_send_message (TcDBusEndpoint *endpoint, GDBusMethodInvocation *invocation, gpointer target, gpointer content_type,
-                 gpointer body, GVariant *options, Fixture *f)
-{
-  GVariant *params = g_dbus_method_invocation_get_parameters (invocation);
-  g_autoptr (GVariant) body_value = g_variant_get_child_value (params, 2);
-  g_autoptr (GVariant) opts = g_variant_get_child_value (params, 3);
-  GVariantBuilder details;
-  GVariantBuilder headers;
-
-  g_clear_pointer (&f->sent_target, g_free);
-  g_clear_pointer (&f->sent_type, g_free);
-  g_clear_pointer (&f->sent_body, g_bytes_unref);
-  g_variant_get_child (params, 0, "s", &f->sent_target);
-  g_variant_get_child (params, 1, "s", &f->sent_type);
-  f->sent_body = g_variant_get_data_as_bytes (body_value);
-  g_assert_true (g_variant_lookup (opts, "cookie", "t", &f->sent_cookie));
-  g_assert_cmpuint (g_variant_n_children (opts), ==, 1);
-
-  g_variant_builder_init (&details, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&details, "{sv}", "operation", g_variant_new_string ("message"));
-  if (strstr (f->sent_target, "nobody"))
-    {
-      g_variant_builder_add (&details, "{sv}", "error", g_variant_new_string ("org.tincan.Tincan1.Error.Rejected"));
-      tc_dbus_endpoint_emit_operation_complete (endpoint, f->sent_cookie, 404, "Not Found",
-                                                g_variant_builder_end (&details));
-      g_dbus_method_invocation_return_dbus_error (invocation, "org.tincan.Tincan1.Error.Rejected",
-                                                  "the target answered 404 Not Found");
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  g_variant_builder_init (&headers, G_VARIANT_TYPE ("a(ss)"));
-  g_variant_builder_add (&headers, "(ss)", "Via", "SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKx");
-  g_variant_builder_add (&headers, "(ss)", "Content-Length", "0");
-  g_variant_builder_add (&details, "{sv}", "sip-message",
-                         g_variant_new ("(sa(ss)@ay)", "SIP/2.0 200 OK", &headers,
-                                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1)));
-  tc_dbus_endpoint_emit_operation_complete (endpoint, f->sent_cookie, 200, "OK", g_variant_builder_end (&details));
-  g_dbus_method_invocation_return_value (invocation, NULL);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* A text body that needs every kind of escaping, and a binary one. */
-static const char text_body[] = "\"hi\" \\ there\nline\ttab \x01 caf\xc3\xa9 \xe2\x82\xac";
-static const guint8 binary_body[] = { 0x00, 0xff, 0x10, 'a' };
-
-static GVariant *
-message_tuple (const char *id, const char *from, const char *type, const void *body, gsize len)
-{
-  GVariantBuilder details;
-
-  g_variant_builder_init (&details, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&details, "{sv}", "received-at", g_variant_new_int64 (1700000000000000));
-  return g_variant_new ("(ssss@ay@a{sv})", id, from, "<sip:default@127.0.0.1>", type,
-                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, body, len, 1),
-                        g_variant_builder_end (&details));
-}
-
-static gboolean
-on_list_pending_messages (TcDBusEndpoint *endpoint, GDBusMethodInvocation *invocation, Fixture *f)
-{
-  GVariantBuilder messages;
-
-  g_variant_builder_init (&messages, G_VARIANT_TYPE ("a(ssssaya{sv})"));
-  if (!g_ptr_array_find_with_equal_func (f->acked, "m1", g_str_equal, NULL))
-    g_variant_builder_add_value (
-      &messages, message_tuple ("m1", "\"Bob\" <sip:bob@example.org>", "text/plain", text_body, strlen (text_body)));
-  if (!g_ptr_array_find_with_equal_func (f->acked, "m2", g_str_equal, NULL))
-    g_variant_builder_add_value (&messages, message_tuple ("m2", "<sip:carol@example.org>", "application/octet-stream",
-                                                           binary_body, sizeof binary_body));
-  tc_dbus_endpoint_complete_list_pending_messages (endpoint, invocation, g_variant_builder_end (&messages));
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-on_acknowledge_message (TcDBusEndpoint *endpoint, GDBusMethodInvocation *invocation, const char *id, Fixture *f)
-{
-  if (strcmp (id, "m1") != 0 && strcmp (id, "m2") != 0)
-    {
-      g_dbus_method_invocation_return_dbus_error (invocation, "org.tincan.Tincan1.Error.NotFound",
-                                                  "no pending message with that id");
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  g_ptr_array_add (f->acked, g_strdup (id));
-  tc_dbus_endpoint_complete_acknowledge_message (endpoint, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static void
-sync_manager_endpoints (Fixture *f)
-{
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  const char *const order[] = { "default", "bob", "stuck", "alice", "carol" };
-  gsize i;
-
-  for (i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      if (g_hash_table_contains (f->endpoints, order[i]))
-        g_ptr_array_add (paths, g_strconcat (EP_PATH (""), order[i], NULL));
-    }
-  g_ptr_array_add (paths, NULL);
-  tc_dbus_manager_set_endpoints (f->manager, (const char *const *) paths->pdata);
-}
-
-static void
-add_endpoint (Fixture *f, const char *id, const char *uri, const char *kind)
-{
-  g_autofree char *path = g_strconcat (EP_PATH (""), id, NULL);
-  g_autofree char *contact = g_strdup_printf ("<sip:%s@127.0.0.1:5060>", id);
-  g_autoptr (TcDBusObjectSkeleton) object = tc_dbus_object_skeleton_new (path);
-  TcDBusEndpoint *endpoint = tc_dbus_endpoint_skeleton_new ();
-
-  g_object_set (endpoint, "uri", uri, "kind", kind, "display-name", "", "registration-state", "unregistered", "gruu",
-                "", "instance-id", "urn:uuid:00000000-0000-4000-8000-000000000001", "contact", contact, "transport",
-                "udp", NULL);
-  /* PasswordStore is newer than the first XML: set it when this build has it. */
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (endpoint), "password-store"))
-    g_object_set (endpoint, "password-store", "none", NULL);
-  g_signal_connect (endpoint, "handle-register", G_CALLBACK (on_register), f);
-  g_signal_connect (endpoint, "handle-unregister", G_CALLBACK (on_unregister), f);
-  g_signal_connect (endpoint, "handle-send-message", G_CALLBACK (on_send_message), f);
-  g_signal_connect (endpoint, "handle-list-pending-messages", G_CALLBACK (on_list_pending_messages), f);
-  g_signal_connect (endpoint, "handle-acknowledge-message", G_CALLBACK (on_acknowledge_message), f);
-  tc_dbus_object_skeleton_set_endpoint (object, endpoint);
-  g_hash_table_insert (f->endpoints, g_strdup (id), endpoint);
-  g_dbus_object_manager_server_export (f->objects, G_DBUS_OBJECT_SKELETON (object));
-  sync_manager_endpoints (f);
-}
-
-static void
-remove_endpoint (Fixture *f, const char *id)
-{
-  g_autofree char *path = g_strconcat (EP_PATH (""), id, NULL);
-
-  g_assert_true (g_dbus_object_manager_server_unexport (f->objects, path));
-  g_hash_table_remove (f->endpoints, id);
-  sync_manager_endpoints (f);
-}
-
-static gboolean
-on_create_endpoint (TcDBusManager *manager, GDBusMethodInvocation *invocation, GVariant *settings, Fixture *f)
-{
-  const char *uri = NULL;
-
-  g_clear_pointer (&f->settings, g_variant_unref);
-  f->settings = g_variant_ref (settings);
-  g_assert_true (g_variant_lookup (settings, "uri", "&s", &uri));
-  if (strcmp (uri, "sip:taken@example.org") == 0)
-    {
-      g_dbus_method_invocation_return_dbus_error (invocation, "org.tincan.Tincan1.Error.Transport",
-                                                  "cannot bind 0.0.0.0:5060");
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  add_endpoint (f, "alice", uri, "registered");
-  tc_dbus_manager_complete_create_endpoint (manager, invocation, EP_PATH ("alice"));
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-on_remove_endpoint (TcDBusManager *manager, GDBusMethodInvocation *invocation, const char *path, Fixture *f)
-{
-  const char *id = strrchr (path, '/') + 1;
-
-  if (!g_str_has_prefix (path, EP_PATH ("")) || !g_hash_table_contains (f->endpoints, id))
-    {
-      g_dbus_method_invocation_return_dbus_error (invocation, "org.tincan.Tincan1.Error.NotFound",
-                                                  "no endpoint at that path");
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  remove_endpoint (f, id);
-  tc_dbus_manager_complete_remove_endpoint (manager, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static void
-on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  f->name_acquired = TRUE;
-}
-
-static void
-bus_up (Fixture *f, const char *service_dir)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_test_dbus_unset ();
-  f->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  if (service_dir)
-    g_test_dbus_add_service_dir (f->bus, service_dir);
-  g_test_dbus_up (f->bus);
-  f->connection = g_dbus_connection_new_for_address_sync (
-    g_test_dbus_get_bus_address (f->bus),
-    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
-  g_assert_no_error (error);
-}
-
 /* A private bus with nothing on it. */
 static void
 setup_empty_bus (Fixture *f, gconstpointer data)
 {
-  bus_up (f, data);
+  fake_tincand_bus_up (f, data);
 }
 
-/* A private bus with the fake daemon: endpoints "default" (peer-to-peer),
- * "bob" (refused by its registrar) and "stuck" (never gets an answer). */
+/* A private bus with the fake daemon. */
 static void
 setup_fake (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  bus_up (f, NULL);
-  f->trace = -1;
-  f->acked = g_ptr_array_new_with_free_func (g_free);
-  f->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-
-  f->manager = tc_dbus_manager_skeleton_new ();
-  tc_dbus_manager_set_version (f->manager, "9.8.7");
-  g_signal_connect (f->manager, "handle-create-endpoint", G_CALLBACK (on_create_endpoint), f);
-  g_signal_connect (f->manager, "handle-remove-endpoint", G_CALLBACK (on_remove_endpoint), f);
-  g_signal_connect (f->manager, "handle-set-trace", G_CALLBACK (on_set_trace), f);
-  g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (f->manager), f->connection, ROOT_PATH, &error);
-  g_assert_no_error (error);
-
-  f->objects = g_dbus_object_manager_server_new (ROOT_PATH);
-  add_endpoint (f, "default", "sip:default@127.0.0.1", "peer-to-peer");
-  add_endpoint (f, "bob", "sip:bob@example.org", "registered");
-  add_endpoint (f, "stuck", "sip:stuck@example.org", "registered");
-  g_dbus_object_manager_server_set_connection (f->objects, f->connection);
-
-  f->owner_id = g_bus_own_name_on_connection (f->connection, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired,
-                                              NULL, f, NULL);
-  while (!f->name_acquired)
-    g_main_context_iteration (NULL, TRUE);
+  fake_tincand_bus_up (f, NULL);
+  fake_tincand_start (f);
 }
 
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_handle_id (&f->owner_id, g_bus_unown_name);
-  if (f->manager)
-    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (f->manager));
-  g_clear_object (&f->objects);
-  g_clear_object (&f->manager);
-  g_clear_pointer (&f->endpoints, g_hash_table_unref);
-  g_clear_pointer (&f->settings, g_variant_unref);
-  g_clear_pointer (&f->acked, g_ptr_array_unref);
-  g_clear_pointer (&f->sent_target, g_free);
-  g_clear_pointer (&f->sent_type, g_free);
-  g_clear_pointer (&f->sent_body, g_bytes_unref);
-  g_dbus_connection_close_sync (f->connection, NULL, NULL);
-  g_clear_object (&f->connection);
-  g_test_dbus_down (f->bus);
-  g_clear_object (&f->bus);
+  fake_tincand_stop (f);
 }
 
 /* ---- usage ---- */
@@ -756,7 +418,7 @@ test_endpoint_by_uri (Fixture *f, gconstpointer data)
   g_assert_cmpstr (removed.out, ==,
                    "{\"endpoint\":\"stuck\",\"path\":\"/org/tincan/Tincan1/endpoint/stuck\",\"removed\":true}\n");
 
-  add_endpoint (f, "alice", "sip:bob@example.org", "registered");
+  fake_tincand_add_endpoint (f, "alice", "sip:bob@example.org", "registered");
   run_ctl (&ambiguous, "show", "sip:bob@example.org");
   assert_error_line (&ambiguous, 1, "several endpoints have the URI sip:bob@example.org (alice, bob): give an id\n");
 }
@@ -785,7 +447,7 @@ test_add (Fixture *f, gconstpointer data)
                    "'extra-headers': <[('X-One', '1'), ('Allow-Events', 'presence, dialog')]>}");
 
   /* Only the keys given are sent. */
-  remove_endpoint (f, "alice");
+  fake_tincand_remove_endpoint (f, "alice");
   run_ctl (&minimal, "--json", "add", "sips:alice@example.org");
   g_assert_cmpint (minimal.status, ==, 0);
   g_assert_cmpstr (minimal.out, ==, "{\"endpoint\":\"alice\",\"path\":\"/org/tincan/Tincan1/endpoint/alice\"}\n");
@@ -916,13 +578,13 @@ test_send (Fixture *f, gconstpointer data)
   fd = g_file_open_tmp ("test-tincanctl-body-XXXXXX", &file, &error);
   g_assert_no_error (error);
   close (fd);
-  g_file_set_contents (file, (const char *) binary_body, sizeof binary_body, &error);
+  g_file_set_contents (file, (const char *) fake_tincand_binary_body, sizeof fake_tincand_binary_body, &error);
   g_assert_no_error (error);
   run_ctl (&from_file, "send", "default", "sip:bob@example.org", "--file", file, "-c", "application/octet-stream");
   g_assert_cmpint (from_file.status, ==, 0);
   g_assert_cmpstr (f->sent_type, ==, "application/octet-stream");
-  g_assert_cmpmem (g_bytes_get_data (f->sent_body, NULL), g_bytes_get_size (f->sent_body), binary_body,
-                   sizeof binary_body);
+  g_assert_cmpmem (g_bytes_get_data (f->sent_body, NULL), g_bytes_get_size (f->sent_body), fake_tincand_binary_body,
+                   sizeof fake_tincand_binary_body);
   g_unlink (file);
 }
 
@@ -1088,7 +750,7 @@ emit_message_received (Fixture *f, const char *id)
   g_autoptr (GError) error = NULL;
 
   g_dbus_connection_emit_signal (f->connection, NULL, path, "org.tincan.Tincan1.Endpoint", "MessageReceived",
-                                 message_tuple ("m3", "<sip:bob@example.org>", "text/plain", "yo", 2), &error);
+                                 fake_tincand_message ("m3", "<sip:bob@example.org>", "text/plain", "yo", 2), &error);
   g_assert_no_error (error);
 }
 
@@ -1115,7 +777,7 @@ test_monitor (Fixture *f, gconstpointer data)
   g_free (event);
 
   /* The signal at once, then the skeleton's PropertiesChanged from an idle. */
-  set_state (endpoint, "registering", 0, "", NULL);
+  fake_tincand_set_state (endpoint, "registering", 0, "", NULL);
   event = next_event (&m);
   g_assert_cmpstr (event, ==,
                    "{\"event\":\"registration-state-changed\",\"endpoint\":\"default\","
@@ -1148,7 +810,7 @@ test_monitor (Fixture *f, gconstpointer data)
                    "\"remote\":\"tcp:192.0.2.1:5060\",\"details\":{\"error\":\"Connection reset by peer\"}}");
   g_free (event);
 
-  add_endpoint (f, "carol", "sip:carol@example.org", "registered");
+  fake_tincand_add_endpoint (f, "carol", "sip:carol@example.org", "registered");
   event = next_event (&m);
   g_assert_true (g_str_has_prefix (event, "{\"event\":\"endpoint-added\",\"endpoint\":\"carol\","
                                           "\"path\":\"/org/tincan/Tincan1/endpoint/carol\",\"properties\":{"
