@@ -127,7 +127,11 @@ def fmt_ratio(x):
 # Sections of docs/benchmarks.md written by other benchmark scripts; the
 # parse report is regenerated as a whole, so it carries them over.
 KEPT_SECTIONS = ("## SIP stack: OPTIONS round trip and transactions/s (issue 3)",
-                 "## SIP stack: memory per pending transaction (issue 3)")
+                 "## SIP stack: memory per pending transaction (issue 3)",
+                 # bench/daemon/ (scripts/bench.sh daemon)
+                 "## Daemon: start-up, registration and memory of an idle daemon (issue 4)",
+                 "## Daemon: registration scale (issue 4)",
+                 "## Daemon: MESSAGE throughput over D-Bus (issue 4)")
 
 
 def kept_sections(path):

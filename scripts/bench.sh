@@ -11,6 +11,7 @@
 #                         [--no-callgrind] [--output FILE]
 #        scripts/bench.sh options [bench-options.py arguments]
 #        scripts/bench.sh pending [--runs N] [--count N]
+#        scripts/bench.sh daemon [bench-daemon.py arguments]
 #
 #   options              the SIP stack benchmark of issue 3 instead: OPTIONS
 #                        round trip (p50/p99) and non-INVITE transactions/s
@@ -19,6 +20,11 @@
 #                        output file; see bench/options/bench-options.py -h
 #   pending              memory per pending client transaction
 #                        (bench/pending/); replaces its section
+#   daemon               the daemon benchmarks of issue 4 (bench/daemon/):
+#                        tincand against baresip and linphonec on start-up
+#                        and idle memory, 1,000/10,000 registrations, and
+#                        MESSAGE/s over D-Bus; replaces its sections; see
+#                        bench/daemon/run.sh --help
 #
 #   --rounds N           timed rounds; each runs the four programs once (11)
 #   --time SEC           seconds one program spends on one message per round (0.2)
@@ -46,12 +52,15 @@ while [ $# -gt 0 ]; do
     pending)
       shift
       exec "$(dirname "$0")/../bench/pending/run.sh" "$@" ;;
+    daemon)
+      shift
+      exec "$(dirname "$0")/../bench/daemon/run.sh" "$@" ;;
     --rounds) rounds=$2; shift 2 ;;
     --time) time_per=$2; shift 2 ;;
     --callgrind-iters) cg_iters=$2; shift 2 ;;
     --no-callgrind) callgrind=no; shift ;;
     --output) output=$2; shift 2 ;;
-    -h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
