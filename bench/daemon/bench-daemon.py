@@ -851,23 +851,37 @@ def profile_perf(h, ctx, n, out):
         watcher.stop()
         bus.proc.stop()
         kam.stop()
-    rep = subprocess.run(["perf", "report", "-i", data, "--children", "--sort", "symbol", "--stdio", "-g", "none",
-                          "--percent-limit", "1"], capture_output=True, text=True)
+    return {"n": n, "rows": perf_rows(data), "data": os.path.relpath(data, SRCDIR)}
+
+
+def perf_rows(data):
+    rep = subprocess.run(["perf", "report", "-i", data, "--children", "--sort", "symbol,dso", "--stdio", "-g",
+                          "none", "--percent-limit", "1"], capture_output=True, text=True)
     rows = []
     skip = re.compile(r"^(0x[0-9a-f]+|_start|main|__libc_start.*|g_main_.*|clone3|start_thread|"
                       r"entry_SYSCALL.*|do_syscall_64|g_signal_emit.*|g_cclosure_marshal.*|g_closure_invoke)$")
     for line in rep.stdout.splitlines():
-        m = re.match(r"^\s+([\d.]+)%\s+([\d.]+)%\s+\[(.)\]\s+(\S+)", line)
-        if m and not skip.match(m.group(4)):
+        m = re.match(r"^\s+([\d.]+)%\s+([\d.]+)%\s+\[(.)\]\s+(\S+)\s+(\S+)", line)
+        if m and not skip.match(m.group(4)) and not m.group(4).startswith("0x"):
             rows.append({"children": float(m.group(1)), "self": float(m.group(2)), "kind": m.group(3),
-                         "symbol": m.group(4)})
-    return {"n": n, "rows": rows[:25], "data": os.path.relpath(data, SRCDIR)}
+                         "symbol": m.group(4), "dso": m.group(5)})
+    return rows[:30]
 
 
-def aggregate_massif(path, n):
+def aggregate_massif(path, n, peak=False):
     """A massif snapshot's heap by the innermost tincand functions of the
-    allocating stack (three, innermost first), bytes."""
+    allocating stack (three, innermost first), bytes.  peak: the peak
+    snapshot of a massif output file instead of its only snapshot."""
     lines = open(path).read().split("\n")
+    if peak:
+        i = next(k for k, l in enumerate(lines) if l == "heap_tree=peak")
+        j = i
+        while not lines[j].startswith("snapshot="):
+            j -= 1
+        k = i + 1
+        while k < len(lines) and not lines[k].startswith("#-"):
+            k += 1
+        lines = lines[j:k]
     hdr, start = {}, None
     for i, l in enumerate(lines):
         if l.startswith("mem_heap_B=") or l.startswith("mem_heap_extra_B="):
@@ -914,6 +928,11 @@ def profile_massif(h, ctx, n, out):
         kam.stop()
     res = aggregate_massif(snap, n)
     res["file"] = os.path.relpath(snap, SRCDIR)
+    try:
+        res["peak"] = aggregate_massif(mfile, n, peak=True)
+        res["peak_file"] = os.path.relpath(mfile, SRCDIR)
+    except (StopIteration, OSError) as e:
+        log("no massif peak: %s" % e)
     return res
 
 
@@ -952,7 +971,7 @@ def parse_result(text):
                 except ValueError:
                     out[k] = v
         elif line.startswith("first-error "):
-            out["first_error"] = line[len("first-error "):]
+            out["first_error_msg"] = line[len("first-error "):]
     return out
 
 
@@ -1003,7 +1022,17 @@ def bench_message(h, ctx):
                     log("message run %d window %d %s: %.0f/s p50 %.0f us p99 %.0f us errors %s" % (
                         run, w, mode, r.get("rate", 0), r.get("p50_us", 0), r.get("p99_us", 0), r.get("errors")))
                     p.check_alive()
-        res["sipp_final"] = None
+        if a.profile:
+            data = os.path.abspath(os.path.join(a.results, "perf-message.data"))
+            argv = [ctx.dbus_bench, "message", "--address", bus.address, "--window", "64", "--seconds", "6",
+                    "--warmup", "1", "--body-size", str(a.body_size), "--target", target]
+            client = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            time.sleep(2)
+            subprocess.run(["perf", "record", "-q", "-F", "999", "--call-graph", "dwarf,16384", "-o", data, "-p",
+                            str(p.pid), "--", "sleep", "3"], capture_output=True)
+            r = parse_result(client.communicate(timeout=120)[0])
+            res["profile_perf"] = {"rows": perf_rows(data), "data": os.path.relpath(data, SRCDIR),
+                                   "rate": r.get("rate")}
     finally:
         st = sipp.stop()
         if st:
@@ -1362,15 +1391,11 @@ def render_scale(res):
     if pp:
         w("`perf record -F 499 --call-graph dwarf` of tincand from exec until its %s endpoints are registered "
           "(same set-up as above, one run; raw data `%s`); functions by the share of samples in which they are on "
-          "the stack (children) and at the top (self), as `perf report --children --sort symbol` gives them "
-          "(main-loop, dispatch and signal-emission frames left out):" % (fnum(pp["n"]), pp["data"]))
+          "the stack (children) and at the top (self), as `perf report --children --sort symbol,dso` gives "
+          "them (main-loop, dispatch and signal-emission frames and unresolved addresses left out):" % (
+              fnum(pp["n"]), pp["data"]))
         w("")
-        w("| function | children | self |")
-        w("|---|---:|---:|")
-        for r in pp["rows"][:20]:
-            w("| %s%s | %.1f %% | %.1f %% |" % (r["symbol"], " (kernel)" if r["kind"] == "k" else "", r["children"],
-                                              r["self"]))
-        w("")
+        perf_table(w, pp["rows"], 20)
     if pm:
         tot = (pm["heap_B"] or 0) + (pm["extra_B"] or 0)
         w("massif (valgrind) of tincand with %s endpoints, a detailed snapshot taken %.0f s after all were "
@@ -1385,6 +1410,20 @@ def render_scale(res):
             w("| %s | %s | %s | %.1f %% |" % (r["where"], fnum(r["bytes"]), fnum(r["bytes"] / pm["n"]),
                                                100.0 * r["bytes"] / (pm["heap_B"] or 1)))
         w("")
+        pk = pm.get("peak")
+        if pk:
+            ptot = (pk["heap_B"] or 0) + (pk["extra_B"] or 0)
+            w("The peak of the same run (massif's peak snapshot, during the registration burst; `%s`): %s bytes of "
+              "heap plus %s bytes of overhead, %s KiB per endpoint.  glibc keeps most of what is freed after the "
+              "peak in the process (VmHWM = VmRSS above), so the RSS lies between the steady heap and this peak.  "
+              "Largest at the peak:" % (pm["peak_file"], fnum(pk["heap_B"]), fnum(pk["extra_B"]),
+                                        fnum(ptot / pk["n"] / 1024.0, 2)))
+            w("")
+            w("| allocated under (peak) | bytes | per endpoint (bytes) |")
+            w("|---|---:|---:|")
+            for r in pk["rows"][:10]:
+                w("| %s | %s | %s |" % (r["where"], fnum(r["bytes"]), fnum(r["bytes"] / pk["n"])))
+            w("")
     w("**Method.**  For each N and run a fresh Kamailio (below) and a fresh program.  tincand loads N persisted "
       "accounts at start-up (the start-up-with-config path, not CreateEndpoint): N files "
       "`endpoints/u<i>.conf` (uri=sip:u<i>@%s, kind=registered, registrar=sip:127.0.0.1:<port>, transport=udp, "
@@ -1405,6 +1444,16 @@ def render_scale(res):
     kamailio_note(w, res)
     machine_lines(w, res)
     return "\n".join(out)
+
+
+def perf_table(w, rows, limit):
+    w("| function | in | children | self |")
+    w("|---|---|---:|---:|")
+    for r in rows[:limit]:
+        dso = r.get("dso", "")
+        w("| %s | %s | %.1f %% | %.1f %% |" % (r["symbol"], "kernel" if r["kind"] == "k" else dso, r["children"],
+                                              r["self"]))
+    w("")
 
 
 def render_message(res):
@@ -1439,9 +1488,9 @@ def render_message(res):
             "**met**" if best[1] >= TARGET_MSG_RATE else "**missed**", fnum(best[1]), best[0],
             fnum(TARGET_MSG_RATE)))
         w("")
-    errs = [r for r in runs if r.get("first_error")]
+    errs = [r for r in runs if r.get("first_error_msg")]
     if errs:
-        w("Errors seen: " + "; ".join("window %d %s: %s" % (r["window"], r["mode"], r["first_error"])
+        w("Errors seen: " + "; ".join("window %d %s: %s" % (r["window"], r["mode"], r["first_error_msg"])
                                        for r in errs[:5]))
         w("")
     st = res.get("sipp_stats") or {}
@@ -1467,6 +1516,16 @@ def render_message(res):
           sipp_command(res.get("sipp_argv", ["sipp"])),
           res["body_size"], res["warmup"], res["seconds"]))
     w("")
+    pp = res.get("profile_perf")
+    if pp:
+        w("Where tincand's time goes: `perf record -F 999 --call-graph dwarf -p <tincand>` for 3 s in the middle "
+          "of an extra SendMessage run with 64 calls outstanding (%s MESSAGE/s in that run; raw data `%s`); "
+          "functions by the share of samples in which they are on the stack (children) and at the top (self), as "
+          "`perf report --children --sort symbol,dso` gives them (main-loop, dispatch and signal-emission frames and "
+          "unresolved addresses left out):" % (
+              fnum(pp.get("rate")), pp["data"]))
+        w("")
+        perf_table(w, pp["rows"], 25)
     w("baresip and linphonec are not in this table: their control interfaces (baresip's ctrl_tcp/menu "
       "`message` command, linphonec's `chat` command on stdin) return before the MESSAGE transaction completes "
       "and report no per-message outcome, so there is no call-to-200 latency or completed-MESSAGE rate to set "
@@ -1526,6 +1585,9 @@ def main():
         for p in sys.argv[3:]:
             with open(p) as f:
                 res = json.load(f)
+            for pp in (res.get("profile_perf"),):
+                if pp and os.path.exists(os.path.join(SRCDIR, pp["data"])):
+                    pp["rows"] = perf_rows(os.path.join(SRCDIR, pp["data"]))
             results[res["benchmark"]] = res
         write_report(report, results)
         return 0
@@ -1538,6 +1600,7 @@ def main():
     ap.add_argument("--report", help="markdown file whose sections are replaced")
     ap.add_argument("--command", default="bench-daemon.py", help="command line recorded in the report")
     ap.add_argument("--tincand-build", default="", help="how tincand was built (for the report)")
+    ap.add_argument("--git-rev", default="", help="the source revision tincand was built from (for the report)")
     ap.add_argument("--peers", default="baresip,linphonec", help="peers for idle (scale: baresip only)")
     ap.add_argument("--settle", type=float, default=1.0, help="seconds idle before reading RSS (1)")
     ap.add_argument("--kamailio-children", type=int, default=4)
@@ -1592,7 +1655,7 @@ def main():
                 res["scale_settle_s"] = args.scale_settle
             else:
                 res = bench_message(h, ctx)
-            res.update(benchmark=key, machine=m, command=args.command, git=git_rev(),
+            res.update(benchmark=key, machine=m, command=args.command, git=args.git_rev or git_rev(),
                        tincand_build=args.tincand_build, kamailio_children=args.kamailio_children,
                        duration_s=time.monotonic() - t_start, load_after=open("/proc/loadavg").read().split()[:3])
             if key == "scale" and res["runs"]:

@@ -19,8 +19,8 @@
 #
 # ARGS go to bench-daemon.py (--only idle,scale,message, --idle-runs N,
 # --scale-counts 1000,10000, --scale-runs N, --refresh-seconds S,
-# --windows 1,64,256, --msg-runs N, --msg-seconds S, --peers ..., --keep;
-# see its -h), plus
+# --windows 1,64,256, --msg-runs N, --msg-seconds S, --peers ..., --keep,
+# --profile: perf and massif of tincand in the report; see its -h), plus
 #   --output FILE   the report to update (docs/benchmarks.md)
 #   --tincand PATH  a tincand to measure instead of building one
 set -euo pipefail
@@ -31,6 +31,7 @@ output=docs/benchmarks.md
 command_line="scripts/bench.sh daemon${*:+ $*}"
 [ -n "${BENCH_BUILDDIR:-}" ] && command_line="BENCH_BUILDDIR=$BENCH_BUILDDIR $command_line"
 tincand=
+git_rev=
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +45,7 @@ log() { printf '\n=== %s\n' "$*" >&2; }
 die() { printf '\nbench/daemon/run.sh: *** %s ***\n' "$*" >&2; exit 1; }
 
 packages=(gcc pkg-config libglib2.0-dev python3 sip-tester kamailio baresip linphone-cli dbus-daemon meson ninja-build)
+case " ${args[*]-} " in *" --profile "*) packages+=(valgrind linux-perf) ;; esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -61,6 +63,13 @@ if [ -z "$tincand" ]; then
   if [ ! -f "$builddir/build.ninja" ]; then
     log "configuring $builddir"
     meson setup "$builddir" -Dbuildtype=release -Doptimization=2 -Dtests=false >/dev/null
+  fi
+  # The revision as built: others may commit while the benchmark runs.
+  git_rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
+  if [ -n "$(git status --porcelain -- daemon 2>/dev/null)" ]; then
+    git_rev="$git_rev with uncommitted changes in daemon/ (diff sha1 $(git diff HEAD -- daemon | sha1sum | cut -c1-12))"
+  else
+    git_rev="$git_rev (daemon/ as committed)"
   fi
   log "building $builddir/daemon/tincand"
   ninja -C "$builddir" daemon/tincand >/dev/null || die "cannot build $builddir/daemon/tincand"
@@ -90,6 +99,6 @@ cc -O2 -Wall -Wextra -o "$helpers/exec-stamp" bench/daemon/exec-stamp.c
 log "running bench-daemon.py"
 python3 bench/daemon/bench-daemon.py --tincand "$tincand" --dbus-bench "$helpers/dbus-bench" \
   --exec-stamp "$helpers/exec-stamp" --results "$builddir/bench-daemon-results" --report "$output" \
-  --command "$command_line" --tincand-build "$buildinfo" "${args[@]}"
+  --command "$command_line" --tincand-build "$buildinfo" ${git_rev:+--git-rev "$git_rev"} "${args[@]}"
 log "updated $output"
 sed -n '/^## Daemon: /,$p' "$output" | grep -E '^(## |\| |Target)' >&2 || true
