@@ -191,21 +191,7 @@ static void
 tc_endpoint_init (TcEndpoint *self)
 {
   self->pending_sends = g_hash_table_new (NULL, NULL);
-  self->additional_headers = g_array_new (FALSE, TRUE, sizeof (TcHeaderPair));
-  g_array_set_clear_func (self->additional_headers, (GDestroyNotify) tc_header_pair_clear);
-}
-
-static void
-copy_headers (GArray *dest, const GArray *src)
-{
-  g_array_set_size (dest, 0);
-  for (guint i = 0; src && i < src->len; i++)
-    {
-      const TcHeaderPair *pair = &g_array_index (src, TcHeaderPair, i);
-      TcHeaderPair copy = { g_strdup (pair->name), g_strdup (pair->value) };
-
-      g_array_append_val (dest, copy);
-    }
+  self->additional_headers = tc_header_pairs_new ();
 }
 
 /* The outbound proxy, or for a registered endpoint without one its
@@ -232,26 +218,6 @@ make_base_route_set (const TcEndpointSettings *settings)
   return tc_sip_route_set_new (uri);
 }
 
-static char *
-make_from (const TcEndpointSettings *settings)
-{
-  g_autoptr (GString) out = g_string_new (NULL);
-
-  if (settings->display_name && *settings->display_name)
-    {
-      g_string_append_c (out, '"');
-      for (const char *p = settings->display_name; *p; p++)
-        {
-          if (*p == '"' || *p == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      g_string_append (out, "\" ");
-    }
-  g_string_append_printf (out, "<%s>", settings->uri);
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 TcEndpoint *
 tc_endpoint_new (const char *id, TcEndpointSettings *settings, TcSipStack *stack, const char *contact_user,
                  const char *contact, TcInbox *inbox)
@@ -263,10 +229,11 @@ tc_endpoint_new (const char *id, TcEndpointSettings *settings, TcSipStack *stack
   self->stack = g_object_ref (stack);
   self->contact_user = g_strdup (contact_user);
   self->contact = g_strdup (contact);
-  self->from = make_from (settings);
+  self->from = tc_name_addr_format (settings->display_name, settings->uri);
   self->inbox = inbox;
   self->base_route_set = make_base_route_set (settings);
-  copy_headers (self->additional_headers, settings->extra_headers);
+  g_array_unref (self->additional_headers);
+  self->additional_headers = tc_header_pairs_copy (settings->extra_headers);
   tc_endpoint_set_password (self, settings->password,
                             settings->password ? TC_SECRET_STORE_MEMORY : TC_SECRET_STORE_NONE);
   return self;
@@ -434,29 +401,11 @@ on_registration_connection_lost (TcRegistration *registration, const char *cause
   g_signal_emit (self, signals[SIGNAL_CONNECTION_LOST], 0, cause, remote ? remote : "", details);
 }
 
-/* SetAdditionalHeaders (all requests), then register-headers. */
-static GArray *
-register_headers (TcEndpoint *self)
-{
-  GArray *all = g_array_new (FALSE, TRUE, sizeof (TcHeaderPair));
-  const GArray *parts[] = { self->additional_headers, self->settings->register_headers };
-
-  g_array_set_clear_func (all, (GDestroyNotify) tc_header_pair_clear);
-  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
-    for (guint i = 0; parts[p] && i < parts[p]->len; i++)
-      {
-        const TcHeaderPair *pair = &g_array_index (parts[p], TcHeaderPair, i);
-        TcHeaderPair copy = { g_strdup (pair->name), g_strdup (pair->value) };
-
-        g_array_append_val (all, copy);
-      }
-  return all;
-}
-
 static void
 ensure_registration (TcEndpoint *self)
 {
-  g_autoptr (GArray) headers = register_headers (self);
+  /* SetAdditionalHeaders (all requests), then register-headers. */
+  g_autoptr (GArray) headers = tc_header_pairs_concat (self->additional_headers, self->settings->register_headers);
   g_autoptr (TcSipUri) registrar_uri = tc_sip_uri_parse (self->settings->registrar, -1, NULL);
   g_autofree char *registrar = NULL;
   const TcEndpointSettings *s = self->settings;
@@ -607,10 +556,11 @@ tc_endpoint_set_additional_headers (TcEndpoint *self, const GArray *headers, GEr
       if (!tc_header_pair_validate (pair->name, pair->value, error))
         return FALSE;
     }
-  copy_headers (self->additional_headers, headers);
+  g_array_unref (self->additional_headers);
+  self->additional_headers = tc_header_pairs_copy (headers);
   if (self->registration)
     {
-      g_autoptr (GArray) all = register_headers (self);
+      g_autoptr (GArray) all = tc_header_pairs_concat (self->additional_headers, self->settings->register_headers);
 
       tc_registration_set_extra_headers (self->registration, all);
     }

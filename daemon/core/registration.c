@@ -14,6 +14,8 @@
  */
 #include "core/registration.h"
 
+#include "core/registration-private.h"
+
 #include "sip/builder.h"
 #include "sip/clock.h"
 #include "sip/route.h"
@@ -138,50 +140,6 @@ tc_registration_config_init (TcRegistrationConfig *config)
 }
 
 /* ---- small helpers -------------------------------------------------------- */
-
-static void
-header_pair_free_contents (gpointer data)
-{
-  TcHeaderPair *pair = data;
-
-  g_clear_pointer (&pair->name, g_free);
-  g_clear_pointer (&pair->value, g_free);
-}
-
-static GArray *
-header_pairs_copy (const GArray *pairs)
-{
-  GArray *copy = g_array_new (FALSE, TRUE, sizeof (TcHeaderPair));
-
-  g_array_set_clear_func (copy, header_pair_free_contents);
-  for (guint i = 0; pairs && i < pairs->len; i++)
-    {
-      const TcHeaderPair *pair = &g_array_index (pairs, TcHeaderPair, i);
-      TcHeaderPair dup = { g_strdup (pair->name), g_strdup (pair->value) };
-
-      g_array_append_val (copy, dup);
-    }
-  return copy;
-}
-
-/* RFC 3261 §25.1 quoted-string: backslash-escape '"' and '\'. */
-static char *
-name_addr (const char *display_name, const char *uri)
-{
-  GString *out;
-
-  if (!display_name || !*display_name)
-    return g_strdup_printf ("<%s>", uri);
-  out = g_string_new ("\"");
-  for (const char *p = display_name; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_printf (out, "\" <%s>", uri);
-  return g_string_free (out, FALSE);
-}
 
 /* "tcp:192.0.2.50:5060" for the log and the "connection-lost" signal. */
 static char *
@@ -589,86 +547,11 @@ fail (TcRegistration *self, guint status, const char *reason, TcSipMessage *resp
   enter_state (self, TC_REGISTRATION_STATE_ERROR, status, reason, response, cause);
 }
 
-static gboolean
-instance_matches (TcRegistration *self, TcSipStr instance)
-{
-  g_autofree char *text = NULL;
-  gsize len;
-
-  if (!self->instance_id || !tc_sip_str_is_set (instance))
-    return FALSE;
-  text = tc_sip_unquote (instance);
-  len = strlen (text);
-  if (len >= 2 && text[0] == '<' && text[len - 1] == '>')
-    return strlen (self->instance_id) == len - 2 && g_ascii_strncasecmp (text + 1, self->instance_id, len - 2) == 0;
-  return g_ascii_strcasecmp (text, self->instance_id) == 0;
-}
-
-static guint16
-effective_port (const TcSipUri *uri)
-{
-  const char *transport = tc_sip_uri_get_transport (uri);
-
-  if (tc_sip_uri_get_port (uri))
-    return tc_sip_uri_get_port (uri);
-  if (tc_sip_uri_get_scheme (uri) == TC_SIP_URI_SCHEME_SIPS ||
-      (transport && g_ascii_strcasecmp (transport, "tls") == 0))
-    return 5061;
-  return 5060;
-}
-
-/* The same binding: user@host:port (registrars rewrite parameters). */
-static gboolean
-same_contact (const TcSipUri *a, const TcSipUri *b)
-{
-  gsize a_len = 0, b_len = 0;
-  const char *a_user = tc_sip_uri_get_user (a, &a_len);
-  const char *b_user = tc_sip_uri_get_user (b, &b_len);
-  const char *a_host = tc_sip_uri_get_host (a);
-  const char *b_host = tc_sip_uri_get_host (b);
-
-  if (!a_host || !b_host || g_ascii_strcasecmp (a_host, b_host) != 0)
-    return FALSE;
-  if (!a_user != !b_user || a_len != b_len || (a_user && memcmp (a_user, b_user, a_len) != 0))
-    return FALSE;
-  return effective_port (a) == effective_port (b);
-}
-
-/* Our Contact among the 2xx's bindings: the one with our URI, else the
- * one with our +sip.instance; NULL when the registrar did not bind us. */
-static const TcSipContact *
-find_our_contact (TcRegistration *self, TcSipMessage *sent, TcSipMessage *response)
-{
-  g_autoptr (TcSipUri) ours = NULL;
-  const TcSipContact *by_instance = NULL;
-
-  if (sent && tc_sip_message_get_n_contacts (sent) > 0)
-    {
-      const TcSipContact *contact = tc_sip_message_get_contact (sent, 0);
-
-      if (!contact->star)
-        ours = tc_sip_uri_parse (contact->addr.uri.str, contact->addr.uri.len, NULL);
-    }
-  for (guint i = 0; i < tc_sip_message_get_n_contacts (response); i++)
-    {
-      const TcSipContact *contact = tc_sip_message_get_contact (response, i);
-      g_autoptr (TcSipUri) uri = NULL;
-
-      if (contact->star)
-        continue;
-      uri = tc_sip_uri_parse (contact->addr.uri.str, contact->addr.uri.len, NULL);
-      if (ours && uri && same_contact (ours, uri))
-        return contact;
-      if (!by_instance && instance_matches (self, contact->instance))
-        by_instance = contact;
-    }
-  return by_instance;
-}
-
 static void
 accept_2xx (TcRegistration *self, TcSipRequest *request, TcSipMessage *response, const char *reason)
 {
-  const TcSipContact *ours = find_our_contact (self, tc_sip_request_get_message (request), response);
+  const TcSipContact *ours =
+    tc_registration_find_contact (self->instance_id, tc_sip_request_get_message (request), response);
   g_autoptr (GError) error = NULL;
   g_autoptr (TcSipRouteSet) route_set = NULL;
   gint64 granted = -1;
@@ -850,7 +733,7 @@ tc_registration_new (TcSipStack *stack, const TcRegistrationConfig *config)
   self->clock = tc_sip_clock_ref (tc_sip_stack_get_clock (stack));
   self->rand = g_rand_new_with_seed (g_random_int ());
   self->aor = g_strdup (config->aor);
-  self->address = name_addr (config->display_name, config->aor);
+  self->address = tc_name_addr_format (config->display_name, config->aor);
   self->registrar = g_strdup (config->registrar);
   self->contact_user = g_strdup (config->contact_user);
   self->instance_id = config->instance_id && *config->instance_id ? g_strdup (config->instance_id) : NULL;
@@ -859,7 +742,7 @@ tc_registration_new (TcSipStack *stack, const TcRegistrationConfig *config)
   self->allow_events = config->allow_events && *config->allow_events ? g_strdup (config->allow_events) : NULL;
   self->base_route_set = config->route_set ? tc_sip_route_set_ref (config->route_set) : NULL;
   self->credentials = config->credentials ? tc_sip_digest_cache_ref (config->credentials) : NULL;
-  self->extra_headers = header_pairs_copy (config->extra_headers);
+  self->extra_headers = tc_header_pairs_copy (config->extra_headers);
   self->retry_base_us = config->retry_base_us > 0 ? config->retry_base_us : 30 * G_TIME_SPAN_SECOND;
   self->retry_max_us = MAX (config->retry_max_us, self->retry_base_us);
   self->expires = config->expires;
@@ -962,7 +845,7 @@ tc_registration_set_extra_headers (TcRegistration *self, const GArray *extra_hea
   g_return_if_fail (TC_IS_REGISTRATION (self));
 
   g_clear_pointer (&self->extra_headers, g_array_unref);
-  self->extra_headers = header_pairs_copy (extra_headers);
+  self->extra_headers = tc_header_pairs_copy (extra_headers);
 }
 
 const char *

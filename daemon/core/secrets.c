@@ -50,6 +50,10 @@ struct _TcSecrets {
   char *credentials_path;
   gboolean use_secret_service;
   gint64 secret_service_retry_at; /* monotonic; 0: ask the service */
+  /* The credentials file as last parsed, and the stat that identifies
+   * that version: a daemon loading thousands of accounts parses it once. */
+  GKeyFile *parsed;
+  struct stat parsed_st;
 };
 
 G_DEFINE_FINAL_TYPE (TcSecrets, tc_secrets, G_TYPE_OBJECT)
@@ -88,6 +92,7 @@ tc_secrets_finalize (GObject *object)
 
   g_free (self->config_dir);
   g_free (self->credentials_path);
+  g_clear_pointer (&self->parsed, g_key_file_unref);
   G_OBJECT_CLASS (tc_secrets_parent_class)->finalize (object);
 }
 
@@ -126,8 +131,18 @@ tc_secrets_new (const char *config_dir, gboolean use_secret_service)
 
 /* ---- the credentials file ------------------------------------------------ */
 
-/* Reads the credentials file into a new GKeyFile (empty when there is no
- * file).  A file that anyone but its owner may access is refused unread. */
+static gboolean
+same_version (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Reads the credentials file into a GKeyFile (empty when there is no
+ * file; a new reference on the parsed copy when the file has not changed
+ * since).  A file that anyone but its owner may access is refused unread,
+ * whether parsed before or not.  Callers that change the key file write it
+ * with credentials_write(), which drops the parsed copy. */
 static GKeyFile *
 credentials_read (TcSecrets *self, GError **error)
 {
@@ -163,6 +178,12 @@ credentials_read (TcSecrets *self, GError **error)
       close (fd);
       return NULL;
     }
+  if (self->parsed && same_version (&st, &self->parsed_st))
+    {
+      close (fd);
+      return g_key_file_ref (self->parsed);
+    }
+  g_clear_pointer (&self->parsed, g_key_file_unref);
 
   data = g_string_new (NULL);
   while ((n = read (fd, buffer, sizeof buffer)) != 0)
@@ -191,6 +212,11 @@ credentials_read (TcSecrets *self, GError **error)
       g_clear_pointer (&key_file, g_key_file_unref);
     }
   explicit_bzero (data->str, data->len);
+  if (key_file)
+    {
+      self->parsed = g_key_file_ref (key_file);
+      self->parsed_st = st;
+    }
   return g_steal_pointer (&key_file);
 }
 
@@ -205,6 +231,9 @@ credentials_write (TcSecrets *self, GKeyFile *key_file, GError **error)
   gsize length;
   gboolean ok;
 
+  /* @key_file may be the parsed copy, changed by the caller: whatever
+   * happens below, the next read parses the file again. */
+  g_clear_pointer (&self->parsed, g_key_file_unref);
   if (groups[0] == NULL)
     {
       if (g_unlink (self->credentials_path) != 0 && errno != ENOENT)

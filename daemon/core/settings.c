@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/core-error.h"
+#include "core/headers.h"
 #include "sip/header.h"
 #include "sip/uri.h"
 
@@ -229,131 +230,6 @@ tc_endpoint_kind_to_string (TcEndpointKind kind)
   return "invalid";
 }
 
-/* ---- header pairs -------------------------------------------------------- */
-
-void
-tc_header_pair_clear (TcHeaderPair *pair)
-{
-  g_clear_pointer (&pair->name, g_free);
-  g_clear_pointer (&pair->value, g_free);
-}
-
-static GArray *
-header_array_new (void)
-{
-  GArray *array = g_array_new (FALSE, TRUE, sizeof (TcHeaderPair));
-
-  g_array_set_clear_func (array, (GDestroyNotify) tc_header_pair_clear);
-  return array;
-}
-
-static GArray *
-header_array_copy (const GArray *array)
-{
-  GArray *copy = header_array_new ();
-  guint i;
-
-  for (i = 0; array && i < array->len; i++)
-    {
-      const TcHeaderPair *pair = &g_array_index (array, TcHeaderPair, i);
-      TcHeaderPair dup = { g_strdup (pair->name), g_strdup (pair->value) };
-
-      g_array_append_val (copy, dup);
-    }
-  return copy;
-}
-
-/* The first control character in @s other than HTAB, or 0. */
-static guchar
-find_control (const char *s)
-{
-  for (; *s; s++)
-    if (((guchar) *s < 0x20 && *s != '\t') || *s == 0x7f)
-      return (guchar) *s;
-  return 0;
-}
-
-static const char *
-control_name (guchar c)
-{
-  switch (c)
-    {
-    case '\r':
-      return "CR";
-    case '\n':
-      return "LF";
-    default:
-      return "a control character";
-    }
-}
-
-/**
- * tc_header_pair_validate:
- * @name: a header name
- * @value: its value
- *
- * Returns: %TRUE when the pair may be added to a request; else
- *   %TC_CORE_ERROR_INVALID_ARGS naming the header and what is wrong
- */
-gboolean
-tc_header_pair_validate (const char *name, const char *value, GError **error)
-{
-  static const TcSipHeaderId refused[] = {
-    TC_SIP_HEADER_VIA,   TC_SIP_HEADER_FROM,         TC_SIP_HEADER_TO,      TC_SIP_HEADER_CALL_ID,
-    TC_SIP_HEADER_CSEQ,  TC_SIP_HEADER_MAX_FORWARDS, TC_SIP_HEADER_CONTACT, TC_SIP_HEADER_CONTENT_LENGTH,
-    TC_SIP_HEADER_ROUTE, TC_SIP_HEADER_RECORD_ROUTE,
-  };
-  g_autoptr (GError) token_error = NULL;
-  TcSipStr token;
-  TcSipHeaderId id;
-  guchar c;
-  guint i;
-
-  if (name == NULL || *name == '\0')
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "header name is empty");
-      return FALSE;
-    }
-  /* RFC 3261 §25.1: header-name = token */
-  if (!tc_sip_parse_token (tc_sip_str (name, strlen (name)), &token, &token_error))
-    {
-      g_autofree char *shown = g_strescape (name, NULL);
-
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "header name \"%s\" is not an RFC 3261 token",
-                   shown);
-      return FALSE;
-    }
-  /* the stack's header table knows the compact forms (v f t i l m) */
-  id = tc_sip_header_id_from_name (name, strlen (name));
-  for (i = 0; i < G_N_ELEMENTS (refused); i++)
-    if (id == refused[i])
-      {
-        g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS,
-                     "header %s (%s) is set by the SIP stack and cannot be added", name, tc_sip_header_id_to_name (id));
-        return FALSE;
-      }
-  if (value == NULL)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "header %s has no value", name);
-      return FALSE;
-    }
-  if (!g_utf8_validate (value, -1, NULL))
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "header %s: the value is not valid UTF-8", name);
-      return FALSE;
-    }
-  /* CR and LF would end the header (injection); NUL cannot be sent */
-  c = find_control (value);
-  if (c != 0)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS,
-                   "header %s: the value contains %s (0x%02x); CR, LF and other control characters are not allowed",
-                   name, control_name (c), c);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Validates every pair of @array; the error names @key and the pair. */
 static gboolean
 validate_headers (KeyId key, const GArray *array, GError **error)
@@ -382,8 +258,8 @@ tc_endpoint_settings_new (void)
   settings->kind = TC_ENDPOINT_KIND_REGISTERED;
   for (i = 0; i < G_N_ELEMENTS (uint_ranges); i++)
     *uint_field (settings, uint_ranges[i].key) = uint_ranges[i].def;
-  settings->extra_headers = header_array_new ();
-  settings->register_headers = header_array_new ();
+  settings->extra_headers = tc_header_pairs_new ();
+  settings->register_headers = tc_header_pairs_new ();
   return settings;
 }
 
@@ -402,8 +278,8 @@ tc_endpoint_settings_copy (const TcEndpointSettings *settings)
   copy->transport = g_strdup (settings->transport);
   copy->listen = g_strdup (settings->listen);
   copy->instance_id = g_strdup (settings->instance_id);
-  copy->extra_headers = header_array_copy (settings->extra_headers);
-  copy->register_headers = header_array_copy (settings->register_headers);
+  copy->extra_headers = tc_header_pairs_copy (settings->extra_headers);
+  copy->register_headers = tc_header_pairs_copy (settings->register_headers);
   copy->allow_events = g_strdup (settings->allow_events);
   return copy;
 }
@@ -638,10 +514,10 @@ set_string (TcEndpointSettings *settings, KeyId key, const char *text, GError **
     return invalid (error, key, "not valid UTF-8");
   /* a password is the user's secret, whatever it contains; everything else
    * ends up in a SIP header line or an account file line */
-  c = key == KEY_PASSWORD ? 0 : find_control (text);
+  c = key == KEY_PASSWORD ? 0 : tc_text_find_control (text);
   if (c != 0)
     return invalid (error, key, "contains %s (0x%02x); CR, LF and other control characters are not allowed",
-                    control_name (c), c);
+                    tc_text_control_name (c), c);
   if (!check_string (key, text, error))
     return FALSE;
 
@@ -730,7 +606,7 @@ tc_endpoint_settings_set (TcEndpointSettings *settings, const char *key, GVarian
     }
   else
     {
-      g_autoptr (GArray) array = header_array_new ();
+      g_autoptr (GArray) array = tc_header_pairs_new ();
       GVariantIter iter;
       const char *name, *header_value;
 
@@ -750,7 +626,7 @@ static GArray *
 parse_header_list (KeyId key, const char *text, GError **error)
 {
   g_autoptr (GKeyFile) key_file = g_key_file_new ();
-  g_autoptr (GArray) array = header_array_new ();
+  g_autoptr (GArray) array = tc_header_pairs_new ();
   g_auto (GStrv) items = NULL;
   g_autoptr (GError) local_error = NULL;
   guint i;
@@ -826,11 +702,11 @@ tc_endpoint_settings_set_text (TcEndpointSettings *settings, const char *key, co
   else
     {
       g_autoptr (GArray) array = NULL;
-      guchar c = find_control (text);
+      guchar c = tc_text_find_control (text);
 
       if (c != 0)
         return invalid (error, id, "contains %s (0x%02x); CR, LF and other control characters are not allowed",
-                        control_name (c), c);
+                        tc_text_control_name (c), c);
       array = parse_header_list (id, text, error);
       return array != NULL && set_headers (settings, id, array, error);
     }

@@ -45,6 +45,8 @@
 
 #include <glib.h>
 
+#include "core/headers.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -53,11 +55,6 @@ typedef enum {
 } TcEndpointKind;
 
 const char *tc_endpoint_kind_to_string (TcEndpointKind kind);
-
-typedef struct {
-  char *name;
-  char *value;
-} TcHeaderPair;
 
 /* Optional strings are NULL when unset (an empty value unsets them); the
  * header arrays are never NULL. */
@@ -107,13 +104,6 @@ const char *const *tc_endpoint_settings_keys (void);
 /* Cross-key checks and derived defaults (registrar from the URI's domain,
  * auth-username from its user, a new instance-id when none). */
 gboolean tc_endpoint_settings_finish (TcEndpointSettings *settings, GError **error);
-
-/* Validation shared with SetAdditionalHeaders: a header name that is a
- * token, not one the stack owns (Via, From, To, Call-ID, CSeq,
- * Max-Forwards, Contact, Content-Length, Route, Record-Route), and a value
- * without CR, LF or NUL. */
-gboolean tc_header_pair_validate (const char *name, const char *value, GError **error);
-void tc_header_pair_clear (TcHeaderPair *pair);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcEndpointSettings, tc_endpoint_settings_free)
 
