@@ -14,7 +14,8 @@
 # to skip the check (for a machine prepared by hand).
 
 # To build and run: the compiler, meson/ninja and the libraries the daemon
-# links today.  Later issues add GStreamer, libnice, libsoup, ... here.
+# links, and the GStreamer elements a call's media uses (media-notes.md:
+# rtpbin and the RTP payloaders in -good, Opus in -base, G.722 in -libav).
 TC_PACKAGES_RUN=(
   build-essential
   pkg-config
@@ -28,6 +29,12 @@ TC_PACKAGES_RUN=(
   glib-networking
   libsecret-1-dev
   dbus-daemon
+  libgstreamer1.0-dev
+  libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad
+  gstreamer1.0-libav
 )
 
 # To run the whole test suite: the above, plus the formatter the style suite
