@@ -258,13 +258,13 @@ tc_ctl_cmd_show (TcCtl *ctl, char **argv)
       return TC_CTL_EXIT_OK;
     }
 
-  g_string_append_printf (text, "%-18s %s\n%-18s %s", "Endpoint:", tc_ctl_endpoint_id (path), "Path:", path);
+  g_string_append_printf (text, "%-19s %s\n%-19s %s", "Endpoint:", tc_ctl_endpoint_id (path), "Path:", path);
   g_variant_iter_init (&iter, properties);
   while (g_variant_iter_loop (&iter, "{&sv}", &name, &value))
     {
       g_autofree char *label = g_strconcat (name, ":", NULL);
 
-      g_string_append_printf (text, "\n%-18s ", label);
+      g_string_append_printf (text, "\n%-19s ", label);
       if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
         g_string_append (text, g_variant_get_string (value, NULL));
       else

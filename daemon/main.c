@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * main.c — tincand: options, the TcManager, the bus name org.tincan.Tincan1,
- * signals and the main loop (style.md B2).  The objects are exported, then
- * the name requested; endpoints are made (tc_manager_start) once the name is
- * ours, so no SIP port is bound while another tincand has it.  SIGTERM/INT/HUP
- * unregisters (at most 3 s), answers held calls Aborted, exits 0; losing the
- * name exits 1.
+ * signals and the main loop (style.md B2).  The endpoints are made
+ * (tc_manager_start), the objects exported, then the name requested.
+ * SIGTERM/INT/HUP unregisters (at most 3 s), answers held calls Aborted,
+ * exits 0; losing the name exits 1.
  */
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "bus/manager-bus.h"
 
 #define TINCAN_BUS_NAME "org.tincan.Tincan1"
 #define SHUTDOWN_TIMEOUT_MS 3000
+/* How often the allocator's free memory is looked at, and how much more of
+ * it than last time makes it worth giving back (see on_trim_timer). */
+#define TRIM_INTERVAL_S 5
+#define TRIM_GROWTH (8 * 1024 * 1024)
 
 typedef struct { /* borrowed from main() */
   GMainLoop *loop;
@@ -23,6 +29,7 @@ typedef struct { /* borrowed from main() */
   const char *address;
   gboolean started, stopping;
   int status;
+  gsize trim_free; /* the allocator's free bytes at the last trim (on_trim_timer) */
 } Daemon;
 
 static void
@@ -32,6 +39,32 @@ daemon_quit (Daemon *d, int status)
   tc_manager_bus_unexport (d->bus);
   g_main_loop_quit (d->loop);
 }
+
+#ifdef __GLIBC__
+/* glibc keeps what a burst freed (thousands of endpoints registering at
+ * once: messages, transactions) and returns only the top of the heap to
+ * the system.  When the free memory inside the allocator has grown by
+ * TRIM_GROWTH since the last look, malloc_trim() gives its whole free
+ * pages back.  A page given back stays counted as free by mallinfo2(),
+ * hence the comparison with the value at the last trim rather than a
+ * fixed bound. */
+static gboolean
+on_trim_timer (gpointer user_data)
+{
+  Daemon *d = user_data;
+  struct mallinfo2 info = mallinfo2 ();
+
+  if (info.fordblks > d->trim_free + TRIM_GROWTH)
+    {
+      g_debug ("tincand: %zu KiB free in the allocator: trimming", info.fordblks / 1024);
+      malloc_trim (0);
+      d->trim_free = info.fordblks;
+    }
+  else if (info.fordblks < d->trim_free)
+    d->trim_free = info.fordblks; /* reused */
+  return G_SOURCE_CONTINUE;
+}
+#endif
 
 static void
 on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
@@ -169,20 +202,25 @@ main (int argc, char **argv)
   /* Losing the bus is name_lost (exit 1), not a SIGTERM to ourselves. */
   g_dbus_connection_set_exit_on_close (connection, FALSE);
 
-  d.bus = bus = tc_manager_bus_new (manager, connection);
-  if (!tc_manager_bus_export (bus, &error))
-    return fail ("cannot export the objects: ", error);
-
   /* Endpoints exist before the name is ours: a call that activated us
    * must find them.  Core announces each endpoint with a port of its own
    * (its contact shows the port chosen); those on the shared stack,
-   * possibly thousands, only at debug level. */
+   * possibly thousands, only at debug level.  They are made before the
+   * export, which puts them all on the bus at once, without an
+   * InterfacesAdded for each (nobody can have seen us yet). */
   tc_manager_start (manager);
+
+  d.bus = bus = tc_manager_bus_new (manager, connection);
+  if (!tc_manager_bus_export (bus, &error))
+    return fail ("cannot export the objects: ", error);
 
   loop = d.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, &d);
   g_unix_signal_add (SIGINT, on_signal, &d);
   g_unix_signal_add (SIGHUP, on_signal, &d);
+#ifdef __GLIBC__
+  g_timeout_add_seconds (TRIM_INTERVAL_S, on_trim_timer, &d);
+#endif
   owner_id = g_bus_own_name_on_connection (connection, TINCAN_BUS_NAME,
                                            G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
                                              (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),

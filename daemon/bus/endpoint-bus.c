@@ -13,6 +13,7 @@
 #include "bus/endpoint-bus.h"
 
 #include "bus/errors.h"
+#include "bus/session-bus.h"
 #include "core/details.h"
 #include "tincan-dbus-generated.h"
 
@@ -24,18 +25,41 @@ struct _TcEndpointBus {
   char *path;
   TcDBusObjectSkeleton *object;
   TcDBusEndpoint *iface;
-  GPtrArray *bindings; /* GBinding, borrowed: released with g_binding_unbind */
-  GPtrArray *calls;    /* TcBusCall: SendMessage in flight */
+  GPtrArray *calls; /* TcBusCall: SendMessage in flight */
   gboolean aborted;
 };
 
 G_DEFINE_TYPE (TcEndpointBus, tc_endpoint_bus, G_TYPE_OBJECT)
 
 /* Core property -> skeleton property of the same name (gdbus-codegen
- * names them after the D-Bus property: Uri -> "uri", and so on). */
+ * names them after the D-Bus property: Uri -> "uri", and so on).  One
+ * "notify" handler copies them, rather than a GBinding each: thousands
+ * of endpoints, nine properties. */
 static const char *const bound_properties[] = {
   "uri", "kind", "display-name", "registration-state", "gruu", "instance-id", "contact", "transport", "password-store",
 };
+
+static void
+copy_property (TcEndpointBus *self, const char *name)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  g_object_get_property (G_OBJECT (self->endpoint), name, &value);
+  g_object_set_property (G_OBJECT (self->iface), name, &value);
+}
+
+static void
+on_endpoint_notify (TcEndpoint *endpoint, GParamSpec *pspec, TcEndpointBus *self)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (bound_properties); i++)
+    {
+      if (g_str_equal (pspec->name, bound_properties[i]))
+        {
+          copy_property (self, bound_properties[i]);
+          return;
+        }
+    }
+}
 
 static GVariant *
 bytes_to_variant (GBytes *bytes)
@@ -278,6 +302,165 @@ on_handle_list_pending_messages (TcDBusEndpoint *iface, GDBusMethodInvocation *i
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- the skeleton -----------------------------------------------------------
+ * The method handlers are class vfuncs of a TcDBusEndpointSkeleton subclass
+ * (TcDBusEndpointIface) rather than "handle-*" handlers connected on each
+ * instance: with thousands of endpoints, six closures each add up. */
+
+#define TC_TYPE_ENDPOINT_BUS_SKELETON (tc_endpoint_bus_skeleton_get_type ())
+G_DECLARE_FINAL_TYPE (TcEndpointBusSkeleton, tc_endpoint_bus_skeleton, TC, ENDPOINT_BUS_SKELETON,
+                      TcDBusEndpointSkeleton)
+
+struct _TcEndpointBusSkeleton {
+  TcDBusEndpointSkeleton parent_instance;
+
+  TcEndpointBus *adapter; /* borrowed; NULL once aborted: methods are then unknown */
+};
+
+static void tc_endpoint_bus_skeleton_iface_init (TcDBusEndpointIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TcEndpointBusSkeleton, tc_endpoint_bus_skeleton, TC_DBUS_TYPE_ENDPOINT_SKELETON,
+                               G_IMPLEMENT_INTERFACE (TC_DBUS_TYPE_ENDPOINT, tc_endpoint_bus_skeleton_iface_init))
+
+static TcEndpointBus *
+adapter_of (TcDBusEndpoint *iface)
+{
+  return TC_ENDPOINT_BUS_SKELETON (iface)->adapter;
+}
+
+/* ---- calls ------------------------------------------------------------------- */
+
+static void
+update_sessions (TcEndpointBus *self)
+{
+  g_autoptr (GPtrArray) sessions = tc_endpoint_get_sessions (self->endpoint);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < sessions->len; i++)
+    g_ptr_array_add (paths, tc_session_bus_path (self->path, tc_session_get_id (sessions->pdata[i])));
+  g_ptr_array_add (paths, NULL);
+  tc_dbus_endpoint_set_sessions (self->iface, (const char *const *) paths->pdata);
+}
+
+static void
+on_sessions_changed (TcEndpoint *endpoint, TcSession *session, TcEndpointBus *self)
+{
+  update_sessions (self);
+}
+
+static void
+on_incoming_session (TcEndpoint *endpoint, TcSession *session, GVariant *details, TcEndpointBus *self)
+{
+  g_autofree char *path = tc_session_bus_path (self->path, tc_session_get_id (session));
+
+  tc_dbus_endpoint_emit_incoming_session (self->iface, path, details ? details : g_variant_new ("a{sv}", NULL));
+}
+
+static gboolean
+on_handle_call (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target, GVariant *options,
+                TcEndpointBus *self)
+{
+  static const char *const allowed[] = { "headers", "subject", "codecs", "audio-source", "audio-sink", NULL };
+  g_autoptr (TcSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  TcSessionOptions parsed;
+
+  if (!tc_session_options_parse (&parsed, options, allowed, &error))
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  /* The session is exported ("session-added") before this returns. */
+  session = tc_endpoint_call (self->endpoint, target, &parsed, &error);
+  tc_session_options_clear (&parsed);
+  if (!session)
+    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  path = tc_session_bus_path (self->path, tc_session_get_id (session));
+  tc_dbus_endpoint_complete_call (iface, invocation, path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+skeleton_handle_call (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target, GVariant *options)
+{
+  TcEndpointBus *self = adapter_of (iface);
+
+  return self && on_handle_call (iface, invocation, target, options, self);
+}
+
+static gboolean
+skeleton_handle_register (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation)
+{
+  TcEndpointBus *self = adapter_of (iface);
+
+  return self && on_handle_register (iface, invocation, self);
+}
+
+static gboolean
+skeleton_handle_unregister (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation)
+{
+  TcEndpointBus *self = adapter_of (iface);
+
+  return self && on_handle_unregister (iface, invocation, self);
+}
+
+static gboolean
+skeleton_handle_send_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target,
+                              const char *content_type, GVariant *body, GVariant *options)
+{
+  TcEndpointBus *self = adapter_of (iface);
+
+  return self && on_handle_send_message (iface, invocation, target, content_type, body, options, self);
+}
+
+static gboolean
+skeleton_handle_set_additional_headers (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, GVariant *headers)
+{
+  TcEndpointBus *self = adapter_of (iface);
+
+  return self && on_handle_set_additional_headers (iface, invocation, headers, self);
+}
+
+static gboolean
+skeleton_handle_acknowledge_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *id)
+{
+  TcEndpointBus *self = adapter_of (iface);
+
+  return self && on_handle_acknowledge_message (iface, invocation, id, self);
+}
+
+static gboolean
+skeleton_handle_list_pending_messages (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation)
+{
+  TcEndpointBus *self = adapter_of (iface);
+
+  return self && on_handle_list_pending_messages (iface, invocation, self);
+}
+
+static void
+tc_endpoint_bus_skeleton_iface_init (TcDBusEndpointIface *iface)
+{
+  /* The parent's vfuncs (property getters) are kept: @iface starts as a
+   * copy of TcDBusEndpointSkeleton's. */
+  iface->handle_register = skeleton_handle_register;
+  iface->handle_unregister = skeleton_handle_unregister;
+  iface->handle_send_message = skeleton_handle_send_message;
+  iface->handle_set_additional_headers = skeleton_handle_set_additional_headers;
+  iface->handle_acknowledge_message = skeleton_handle_acknowledge_message;
+  iface->handle_list_pending_messages = skeleton_handle_list_pending_messages;
+  iface->handle_call = skeleton_handle_call;
+}
+
+static void
+tc_endpoint_bus_skeleton_class_init (TcEndpointBusSkeletonClass *klass)
+{
+}
+
+static void
+tc_endpoint_bus_skeleton_init (TcEndpointBusSkeleton *skeleton)
+{
+}
+
+/* ---- the adapter ---------------------------------------------------------------- */
+
 void
 tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
 {
@@ -291,9 +474,7 @@ tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
 
   g_signal_handlers_disconnect_by_data (self->endpoint, self);
   g_signal_handlers_disconnect_by_data (self->iface, self);
-  for (guint i = 0; i < self->bindings->len; i++)
-    g_binding_unbind (g_ptr_array_index (self->bindings, i));
-  g_ptr_array_set_size (self->bindings, 0);
+  TC_ENDPOINT_BUS_SKELETON (self->iface)->adapter = NULL;
 
   /* Aborting cancels, which may complete and remove calls at once. */
   calls = g_steal_pointer (&self->calls);
@@ -324,7 +505,6 @@ tc_endpoint_bus_finalize (GObject *object)
   TcEndpointBus *self = TC_ENDPOINT_BUS (object);
 
   g_ptr_array_unref (self->calls);
-  g_ptr_array_unref (self->bindings);
   g_free (self->path);
 
   G_OBJECT_CLASS (tc_endpoint_bus_parent_class)->finalize (object);
@@ -342,7 +522,6 @@ tc_endpoint_bus_class_init (TcEndpointBusClass *klass)
 static void
 tc_endpoint_bus_init (TcEndpointBus *self)
 {
-  self->bindings = g_ptr_array_new ();
   self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
 }
 
@@ -377,23 +556,23 @@ tc_endpoint_bus_new (TcEndpoint *endpoint, TcBusCallers *callers)
   self->callers = g_object_ref (callers);
   self->path = g_steal_pointer (&path);
   self->object = tc_dbus_object_skeleton_new (self->path);
-  self->iface = tc_dbus_endpoint_skeleton_new ();
+  self->iface = g_object_new (TC_TYPE_ENDPOINT_BUS_SKELETON, NULL);
+  TC_ENDPOINT_BUS_SKELETON (self->iface)->adapter = self;
   tc_dbus_object_skeleton_set_endpoint (self->object, self->iface);
 
   for (gsize i = 0; i < G_N_ELEMENTS (bound_properties); i++)
-    g_ptr_array_add (self->bindings, g_object_bind_property (endpoint, bound_properties[i], self->iface,
-                                                             bound_properties[i], G_BINDING_SYNC_CREATE));
+    copy_property (self, bound_properties[i]);
+  g_signal_connect (endpoint, "notify", G_CALLBACK (on_endpoint_notify), self);
 
   g_signal_connect (endpoint, "registration-state-changed", G_CALLBACK (on_registration_state_changed), self);
   g_signal_connect (endpoint, "message-received", G_CALLBACK (on_message_received), self);
   g_signal_connect (endpoint, "connection-lost", G_CALLBACK (on_connection_lost), self);
-
-  g_signal_connect (self->iface, "handle-register", G_CALLBACK (on_handle_register), self);
-  g_signal_connect (self->iface, "handle-unregister", G_CALLBACK (on_handle_unregister), self);
-  g_signal_connect (self->iface, "handle-send-message", G_CALLBACK (on_handle_send_message), self);
-  g_signal_connect (self->iface, "handle-set-additional-headers", G_CALLBACK (on_handle_set_additional_headers), self);
-  g_signal_connect (self->iface, "handle-acknowledge-message", G_CALLBACK (on_handle_acknowledge_message), self);
-  g_signal_connect (self->iface, "handle-list-pending-messages", G_CALLBACK (on_handle_list_pending_messages), self);
+  g_signal_connect (endpoint, "incoming-session", G_CALLBACK (on_incoming_session), self);
+  g_signal_connect (endpoint, "session-added", G_CALLBACK (on_sessions_changed), self);
+  g_signal_connect (endpoint, "session-removed", G_CALLBACK (on_sessions_changed), self);
+  tc_dbus_endpoint_set_incoming_call_policy (self->iface, tc_endpoint_get_settings (endpoint)->incoming_call_policy
+                                                            ? tc_endpoint_get_settings (endpoint)->incoming_call_policy
+                                                            : "ring");
   return self;
 }
 

@@ -18,6 +18,7 @@ static const GDBusErrorEntry core_error_entries[] = {
   { TC_CORE_ERROR_TRANSPORT, TC_BUS_ERROR_PREFIX "Transport" },
   { TC_CORE_ERROR_AUTH, TC_BUS_ERROR_PREFIX "Auth" },
   { TC_CORE_ERROR_ABORTED, TC_BUS_ERROR_PREFIX "Aborted" },
+  { TC_CORE_ERROR_INVALID_STATE, TC_BUS_ERROR_PREFIX "InvalidState" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (core_error_entries) == TC_CORE_N_ERRORS);

@@ -14,6 +14,7 @@
 #include "bus/caller.h"
 #include "bus/endpoint-bus.h"
 #include "bus/errors.h"
+#include "bus/session-bus.h"
 #include "tincan-dbus-generated.h"
 
 struct _TcManagerBus {
@@ -25,36 +26,28 @@ struct _TcManagerBus {
   TcDBusManager *iface;
   GDBusObjectManagerServer *object_manager; /* NULL when not exported */
   GPtrArray *endpoints;                     /* TcEndpointBus, in creation order */
+  GHashTable *by_endpoint;                  /* TcEndpoint -> TcEndpointBus (borrowed) */
+  GHashTable *by_path;                      /* path (borrowed) -> TcEndpointBus (borrowed) */
+  GHashTable *sessions;                     /* TcSession -> TcSessionBus */
   GPtrArray *calls;                         /* TcBusCall: CreateEndpoint in flight */
+  guint endpoints_idle;                     /* the Endpoints property is out of date */
 };
 
 G_DEFINE_TYPE (TcManagerBus, tc_manager_bus, G_TYPE_OBJECT)
 
-static gboolean
-find_endpoint (TcManagerBus *self, TcEndpoint *endpoint, guint *index)
+/* Thousands of endpoints are added one by one at start-up: lookups are by
+ * hash, and the Endpoints property (all their paths) is rebuilt once per
+ * main-loop iteration, not once per endpoint (that was quadratic). */
+static TcEndpointBus *
+find_endpoint (TcManagerBus *self, TcEndpoint *endpoint)
 {
-  for (guint i = 0; i < self->endpoints->len; i++)
-    {
-      if (tc_endpoint_bus_get_endpoint (g_ptr_array_index (self->endpoints, i)) == endpoint)
-        {
-          *index = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return g_hash_table_lookup (self->by_endpoint, endpoint);
 }
 
 static TcEndpointBus *
 find_endpoint_by_path (TcManagerBus *self, const char *path)
 {
-  for (guint i = 0; i < self->endpoints->len; i++)
-    {
-      TcEndpointBus *endpoint_bus = g_ptr_array_index (self->endpoints, i);
-
-      if (g_str_equal (tc_endpoint_bus_get_path (endpoint_bus), path))
-        return endpoint_bus;
-    }
-  return NULL;
+  return g_hash_table_lookup (self->by_path, path);
 }
 
 static void
@@ -62,19 +55,79 @@ update_endpoints_property (TcManagerBus *self)
 {
   g_autoptr (GPtrArray) paths = g_ptr_array_sized_new (self->endpoints->len + 1);
 
+  g_clear_handle_id (&self->endpoints_idle, g_source_remove);
   for (guint i = 0; i < self->endpoints->len; i++)
     g_ptr_array_add (paths, (gpointer) tc_endpoint_bus_get_path (g_ptr_array_index (self->endpoints, i)));
   g_ptr_array_add (paths, NULL);
   tc_dbus_manager_set_endpoints (self->iface, (const char *const *) paths->pdata);
 }
 
+static gboolean
+on_endpoints_idle (gpointer user_data)
+{
+  TcManagerBus *self = user_data;
+
+  self->endpoints_idle = 0;
+  update_endpoints_property (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before any method call is dispatched (G_PRIORITY_HIGH), and at once
+ * where a reply depends on it (flush_endpoints_property). */
+static void
+schedule_endpoints_property (TcManagerBus *self)
+{
+  if (!self->endpoints_idle)
+    self->endpoints_idle = g_idle_add_full (G_PRIORITY_HIGH, on_endpoints_idle, self, NULL);
+}
+
+static void
+flush_endpoints_property (TcManagerBus *self)
+{
+  if (self->endpoints_idle)
+    update_endpoints_property (self);
+}
+
+/* Sessions are exported under their endpoint's path as soon as core
+ * creates them (before Call() replies, before IncomingSession), and
+ * unexported when core drops them or their endpoint goes. */
+static void
+on_session_added (TcEndpoint *endpoint, TcSession *session, TcManagerBus *self)
+{
+  TcEndpointBus *endpoint_bus = find_endpoint (self, endpoint);
+  TcSessionBus *session_bus;
+
+  if (!endpoint_bus || g_hash_table_contains (self->sessions, session))
+    return;
+  session_bus = tc_session_bus_new (session, tc_endpoint_bus_get_path (endpoint_bus), self->callers);
+  g_hash_table_insert (self->sessions, session, session_bus);
+  g_dbus_object_manager_server_export (self->object_manager, tc_session_bus_get_object (session_bus));
+}
+
+static void
+unexport_session (TcManagerBus *self, TcSession *session)
+{
+  TcSessionBus *session_bus = g_hash_table_lookup (self->sessions, session);
+
+  if (!session_bus)
+    return;
+  tc_session_bus_abort (session_bus, "The session was removed");
+  g_dbus_object_manager_server_unexport (self->object_manager, tc_session_bus_get_path (session_bus));
+  g_hash_table_remove (self->sessions, session);
+}
+
+static void
+on_session_removed (TcEndpoint *endpoint, TcSession *session, TcManagerBus *self)
+{
+  unexport_session (self, session);
+}
+
 static void
 on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
 {
   g_autoptr (TcEndpointBus) endpoint_bus = NULL;
-  guint index;
 
-  if (find_endpoint (self, endpoint, &index))
+  if (find_endpoint (self, endpoint))
     return;
   endpoint_bus = tc_endpoint_bus_new (endpoint, self->callers);
   if (!endpoint_bus)
@@ -82,8 +135,12 @@ on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
 
   g_dbus_object_manager_server_export (self->object_manager, tc_endpoint_bus_get_object (endpoint_bus));
   g_debug ("endpoint %s: exported at %s", tc_endpoint_get_id (endpoint), tc_endpoint_bus_get_path (endpoint_bus));
+  g_hash_table_insert (self->by_endpoint, endpoint, endpoint_bus);
+  g_hash_table_insert (self->by_path, (gpointer) tc_endpoint_bus_get_path (endpoint_bus), endpoint_bus);
   g_ptr_array_add (self->endpoints, g_steal_pointer (&endpoint_bus));
-  update_endpoints_property (self);
+  g_signal_connect (endpoint, "session-added", G_CALLBACK (on_session_added), self);
+  g_signal_connect (endpoint, "session-removed", G_CALLBACK (on_session_removed), self);
+  schedule_endpoints_property (self);
 }
 
 static void
@@ -92,13 +149,22 @@ on_endpoint_removed (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *sel
   g_autoptr (TcEndpointBus) endpoint_bus = NULL;
   guint index;
 
-  if (!find_endpoint (self, endpoint, &index))
+  if (!g_ptr_array_find (self->endpoints, find_endpoint (self, endpoint), &index))
     return;
+  g_signal_handlers_disconnect_by_data (endpoint, self);
+  {
+    g_autoptr (GPtrArray) sessions = tc_endpoint_get_sessions (endpoint);
+
+    for (guint i = 0; i < sessions->len; i++)
+      unexport_session (self, sessions->pdata[i]);
+  }
   endpoint_bus = g_ptr_array_steal_index (self->endpoints, index);
+  g_hash_table_remove (self->by_endpoint, endpoint);
+  g_hash_table_remove (self->by_path, tc_endpoint_bus_get_path (endpoint_bus));
   tc_endpoint_bus_abort (endpoint_bus, "The endpoint was removed");
   g_dbus_object_manager_server_unexport (self->object_manager, tc_endpoint_bus_get_path (endpoint_bus));
   g_debug ("endpoint %s: unexported", tc_endpoint_get_id (endpoint));
-  update_endpoints_property (self);
+  schedule_endpoints_property (self);
 }
 
 /* Every key must be in the settings table and of its type; the values
@@ -159,7 +225,7 @@ on_create_endpoint_done (GObject *source, GAsyncResult *result, gpointer user_da
   /* (transfer none): the manager's own reference, as manager.c returns it. */
   TcEndpoint *endpoint = tc_manager_create_endpoint_finish (TC_MANAGER (source), result, &error);
   GDBusMethodInvocation *invocation;
-  guint index;
+  TcEndpointBus *endpoint_bus;
 
   g_ptr_array_remove_fast (self->calls, op->call);
   /* NULL when aborted (shutting down): an endpoint made anyway stays,
@@ -170,12 +236,14 @@ on_create_endpoint_done (GObject *source, GAsyncResult *result, gpointer user_da
 
   if (!endpoint)
     tc_bus_return_gerror (invocation, g_steal_pointer (&error));
-  else if (!find_endpoint (self, endpoint, &index))
+  else if (!(endpoint_bus = find_endpoint (self, endpoint)))
     tc_bus_return_error (invocation, TC_CORE_ERROR_FAILED, "endpoint %s was created but could not be exported",
                          tc_endpoint_get_id (endpoint));
   else
-    tc_dbus_manager_complete_create_endpoint (self->iface, invocation,
-                                              tc_endpoint_bus_get_path (g_ptr_array_index (self->endpoints, index)));
+    {
+      flush_endpoints_property (self);
+      tc_dbus_manager_complete_create_endpoint (self->iface, invocation, tc_endpoint_bus_get_path (endpoint_bus));
+    }
 }
 
 static gboolean
@@ -214,6 +282,7 @@ on_handle_remove_endpoint (TcDBusManager *iface, GDBusMethodInvocation *invocati
   if (!tc_manager_remove_endpoint (self->manager, endpoint, &error))
     return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
 
+  flush_endpoints_property (self);
   tc_dbus_manager_complete_remove_endpoint (iface, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -232,6 +301,7 @@ tc_manager_bus_dispose (GObject *object)
   TcManagerBus *self = TC_MANAGER_BUS (object);
 
   tc_manager_bus_unexport (self);
+  g_clear_handle_id (&self->endpoints_idle, g_source_remove);
   if (self->iface)
     g_signal_handlers_disconnect_by_data (self->iface, self);
   g_clear_object (&self->iface);
@@ -247,6 +317,9 @@ tc_manager_bus_finalize (GObject *object)
 {
   TcManagerBus *self = TC_MANAGER_BUS (object);
 
+  g_hash_table_unref (self->by_path);
+  g_hash_table_unref (self->by_endpoint);
+  g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->endpoints);
   g_ptr_array_unref (self->calls);
 
@@ -266,6 +339,9 @@ static void
 tc_manager_bus_init (TcManagerBus *self)
 {
   self->endpoints = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_endpoint = g_hash_table_new (NULL, NULL);
+  self->by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  self->sessions = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
 }
 
@@ -305,13 +381,16 @@ tc_manager_bus_export (TcManagerBus *self, GError **error)
                                          error))
     return FALSE;
   self->object_manager = g_dbus_object_manager_server_new (TC_MANAGER_BUS_PATH);
-  g_dbus_object_manager_server_set_connection (self->object_manager, self->connection);
 
   g_signal_connect (self->manager, "endpoint-added", G_CALLBACK (on_endpoint_added), self);
   g_signal_connect (self->manager, "endpoint-removed", G_CALLBACK (on_endpoint_removed), self);
   endpoints = tc_manager_get_endpoints (self->manager);
   for (guint i = 0; endpoints && i < endpoints->len; i++)
     on_endpoint_added (self->manager, g_ptr_array_index (endpoints, i), self);
+  /* The endpoints the manager already has go on the bus together, with
+   * no InterfacesAdded each (thousands at start-up); later ones with. */
+  g_dbus_object_manager_server_set_connection (self->object_manager, self->connection);
+  update_endpoints_property (self);
   return TRUE;
 }
 
@@ -332,13 +411,29 @@ tc_manager_bus_unexport (TcManagerBus *self)
   for (guint i = 0; i < calls->len; i++)
     tc_bus_call_abort (g_ptr_array_index (calls, i), "tincand is shutting down");
   for (guint i = 0; i < self->endpoints->len; i++)
-    tc_endpoint_bus_abort (g_ptr_array_index (self->endpoints, i), "tincand is shutting down");
+    {
+      TcEndpointBus *endpoint_bus = g_ptr_array_index (self->endpoints, i);
+
+      g_signal_handlers_disconnect_by_data (tc_endpoint_bus_get_endpoint (endpoint_bus), self);
+      tc_endpoint_bus_abort (endpoint_bus, "tincand is shutting down");
+    }
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->sessions);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      tc_session_bus_abort (value, "tincand is shutting down");
+  }
   g_debug ("off the bus: %u endpoint(s), %u call(s) aborted", self->endpoints->len, calls->len);
 
   /* Dropping the connection unregisters every object at once, without an
    * InterfacesRemoved per endpoint. */
   g_dbus_object_manager_server_set_connection (self->object_manager, NULL);
   g_clear_object (&self->object_manager);
+  g_hash_table_remove_all (self->by_endpoint);
+  g_hash_table_remove_all (self->by_path);
+  g_hash_table_remove_all (self->sessions);
   g_ptr_array_set_size (self->endpoints, 0);
   g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
 }

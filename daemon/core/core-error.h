@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  * @TC_CORE_ERROR_TRANSPORT: the network failed (Error.Transport)
  * @TC_CORE_ERROR_AUTH: authentication failed (Error.Auth)
  * @TC_CORE_ERROR_ABORTED: the operation was ended before completion (Error.Aborted)
+ * @TC_CORE_ERROR_INVALID_STATE: not possible in the object's current state, e.g. Accept on an outgoing call (Error.InvalidState)
  */
 typedef enum {
   TC_CORE_ERROR_FAILED,
@@ -34,9 +35,10 @@ typedef enum {
   TC_CORE_ERROR_TRANSPORT,
   TC_CORE_ERROR_AUTH,
   TC_CORE_ERROR_ABORTED,
+  TC_CORE_ERROR_INVALID_STATE,
 } TcCoreErrorCode;
 
-#define TC_CORE_N_ERRORS (TC_CORE_ERROR_ABORTED + 1)
+#define TC_CORE_N_ERRORS (TC_CORE_ERROR_INVALID_STATE + 1)
 
 #define TC_CORE_ERROR (tc_core_error_quark ())
 GQuark tc_core_error_quark (void);

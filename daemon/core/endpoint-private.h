@@ -8,6 +8,7 @@
 
 #include "core/endpoint.h"
 #include "core/secrets.h"
+#include "media/media-params.h"
 
 G_BEGIN_DECLS
 
@@ -51,5 +52,25 @@ const GArray *tc_endpoint_get_additional_headers (TcEndpoint *self);
 const char *tc_endpoint_get_from (TcEndpoint *self);
 GHashTable *tc_endpoint_get_pending_sends (TcEndpoint *self);
 void tc_endpoint_emit_message_received (TcEndpoint *self, TcInboxMessage *message);
+gboolean tc_endpoint_is_shut_down (TcEndpoint *self);
+
+/* endpoint-session.c: the endpoint's calls. */
+typedef struct _TcEndpointSessions TcEndpointSessions;
+void tc_endpoint_session_class_init (GObjectClass *klass);
+TcEndpointSessions *tc_endpoint_sessions_new (TcEndpoint *endpoint);
+/* Ends every session still going (BYE/CANCEL) and drops them. */
+void tc_endpoint_sessions_free (TcEndpointSessions *sessions);
+TcEndpointSessions *tc_endpoint_get_sessions_data (TcEndpoint *self);
+void tc_endpoint_sessions_shutdown (TcEndpoint *self);
+/* An INVITE out of a dialog, or BYE/INVITE/INFO/UPDATE in one (481 when
+ * no session of ours has that dialog). */
+void tc_endpoint_session_handle_request (TcEndpoint *self, TcSipIncoming *incoming);
+/* The stack's ACK, CANCEL and ACK-timeout events: FALSE when no session
+ * of this endpoint is concerned. */
+gboolean tc_endpoint_session_handle_ack (TcEndpoint *self, TcSipMessage *ack);
+gboolean tc_endpoint_session_handle_cancel (TcEndpoint *self, TcSipIncoming *invite, TcSipMessage *cancel);
+gboolean tc_endpoint_session_handle_ack_timeout (TcEndpoint *self, TcSipDialog *dialog);
+/* The media policy from the settings (codecs, ptime, audio, timeouts). */
+const TcMediaPolicy *tc_endpoint_get_media_policy (TcEndpoint *self);
 
 G_END_DECLS

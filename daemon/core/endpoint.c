@@ -39,7 +39,8 @@ struct _TcEndpoint {
   gboolean register_wanted;  /* Register() came before the password */
   gboolean shut_down;
 
-  GHashTable *pending_sends; /* GTask -> TcSipRequest (endpoint-message.c) */
+  GHashTable *pending_sends;    /* GTask -> TcSipRequest (endpoint-message.c) */
+  TcEndpointSessions *sessions; /* endpoint-session.c */
 };
 
 G_DEFINE_FINAL_TYPE (TcEndpoint, tc_endpoint, G_TYPE_OBJECT)
@@ -127,6 +128,7 @@ tc_endpoint_dispose (GObject *object)
   TcEndpoint *self = TC_ENDPOINT (object);
 
   tc_endpoint_message_abort_all (self);
+  g_clear_pointer (&self->sessions, tc_endpoint_sessions_free);
   clear_registration (self);
   G_OBJECT_CLASS (tc_endpoint_parent_class)->dispose (object);
 }
@@ -185,12 +187,14 @@ tc_endpoint_class_init (TcEndpointClass *klass)
   signals[SIGNAL_CONNECTION_LOST] =
     g_signal_new ("connection-lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_VARIANT);
+  tc_endpoint_session_class_init (object_class);
 }
 
 static void
 tc_endpoint_init (TcEndpoint *self)
 {
   self->pending_sends = g_hash_table_new (NULL, NULL);
+  self->sessions = tc_endpoint_sessions_new (self);
   self->additional_headers = tc_header_pairs_new ();
 }
 
@@ -580,6 +584,7 @@ tc_endpoint_shutdown (TcEndpoint *self)
   self->shut_down = TRUE;
   self->register_wanted = FALSE;
   tc_endpoint_message_abort_all (self);
+  tc_endpoint_sessions_shutdown (self);
   if (self->registration)
     tc_registration_unregister (self->registration);
 }
@@ -615,11 +620,29 @@ tc_endpoint_handle_request (TcEndpoint *self, TcSipIncoming *incoming)
     case TC_SIP_METHOD_MESSAGE:
       tc_endpoint_message_handle (self, incoming);
       return;
+    case TC_SIP_METHOD_INVITE:
+    case TC_SIP_METHOD_BYE:
+    case TC_SIP_METHOD_INFO:
+    case TC_SIP_METHOD_UPDATE:
+      tc_endpoint_session_handle_request (self, incoming);
+      return;
     default:
       /* The manager only routes methods an endpoint implements. */
       tc_sip_incoming_respond_status (incoming, 500, "Not Routed To An Endpoint Handler", NULL);
       return;
     }
+}
+
+TcEndpointSessions *
+tc_endpoint_get_sessions_data (TcEndpoint *self)
+{
+  return self->sessions;
+}
+
+gboolean
+tc_endpoint_is_shut_down (TcEndpoint *self)
+{
+  return self->shut_down;
 }
 
 void

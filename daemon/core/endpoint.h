@@ -23,6 +23,7 @@
 
 #include "core/inbox.h"
 #include "core/registration.h"
+#include "core/session.h"
 #include "core/settings.h"
 #include "sip/stack.h"
 
@@ -36,6 +37,10 @@ G_DECLARE_FINAL_TYPE (TcEndpoint, tc_endpoint, TC, ENDPOINT, GObject)
  *      guint sip_status, const char *reason, GVariant *details)
  *  "message-received" (TcInboxMessage *message)
  *  "connection-lost" (const char *cause, const char *remote, GVariant *details)
+ *  "session-added" (TcSession *session): a call to export (Call() or incoming)
+ *  "incoming-session" (TcSession *session, GVariant *details): after
+ *      "session-added", for an incoming INVITE (details: its sip-message)
+ *  "session-removed" (TcSession *session): some seconds after it ended
  */
 
 const char *tc_endpoint_get_id (TcEndpoint *self);
@@ -90,6 +95,14 @@ void tc_endpoint_send_message_async (TcEndpoint *self, const char *target, const
  * (it is filled on success too). */
 gboolean tc_endpoint_send_message_finish (TcEndpoint *self, GAsyncResult *result, TcMessageResult *out_result,
                                           GError **error);
+
+/* Calls (endpoint-session.c).  Starts an outgoing call to @target (a SIP
+ * URI): returns the session, already in-progress; its progress comes as
+ * "state-changed".  INVALID_ARGS for a bad target or option. */
+TcSession *tc_endpoint_call (TcEndpoint *self, const char *target, const TcSessionOptions *options, GError **error);
+/* (transfer container) every session, disconnected ones that linger included. */
+GPtrArray *tc_endpoint_get_sessions (TcEndpoint *self);
+guint tc_endpoint_count_sessions (TcEndpoint *self);
 
 /* The inbox (messages not yet acknowledged). */
 gboolean tc_endpoint_acknowledge_message (TcEndpoint *self, const char *id, GError **error);

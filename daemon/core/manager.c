@@ -30,10 +30,12 @@
 #include "sip/transport-mux.h"
 #include "sip/ws-transport.h"
 
-#define ALLOW "MESSAGE, OPTIONS, ACK, CANCEL"
+#define ALLOW "INVITE, ACK, CANCEL, BYE, INFO, UPDATE, MESSAGE, OPTIONS"
 #define ACCEPT "*/*"
-#define SUPPORTED "path, gruu"
+#define SUPPORTED "path, gruu, timer"
 #define USER_AGENT "Tincan/" TC_VERSION
+/* Client transactions in progress per destination (stack.h). */
+#define MAX_OUTSTANDING 64
 
 typedef struct {
   TcManager *manager;
@@ -100,7 +102,8 @@ respond_with_allow (TcSipIncoming *incoming, guint status, const char *reason)
   tc_sip_incoming_respond (incoming, response, NULL);
 }
 
-/* Every option tag of every Require header (we require support for none). */
+/* Every option tag of every Require header that we do not support (we
+ * support only "timer", RFC 4028). */
 static gboolean
 check_require (TcSipIncoming *incoming)
 {
@@ -118,7 +121,7 @@ check_require (TcSipIncoming *incoming)
       for (guint j = 0; tags[j]; j++)
         {
           g_strstrip (tags[j]);
-          if (!*tags[j])
+          if (!*tags[j] || g_ascii_strcasecmp (tags[j], "timer") == 0)
             continue;
           if (unsupported->len)
             g_string_append (unsupported, ", ");
@@ -163,6 +166,10 @@ on_stack_request (TcSipStack *stack, TcSipIncoming *incoming, gpointer user_data
     {
     case TC_SIP_METHOD_MESSAGE:
     case TC_SIP_METHOD_OPTIONS:
+    case TC_SIP_METHOD_INVITE:
+    case TC_SIP_METHOD_BYE:
+    case TC_SIP_METHOD_INFO:
+    case TC_SIP_METHOD_UPDATE:
       break;
     case TC_SIP_METHOD_OTHER:
       respond_with_allow (incoming, 501, "Not Implemented");
@@ -183,7 +190,7 @@ on_stack_request (TcSipStack *stack, TcSipIncoming *incoming, gpointer user_data
       tc_sip_incoming_respond_status (incoming, 483, NULL, NULL);
       return;
     }
-  if (tc_sip_incoming_get_dialog (incoming))
+  if (method == TC_SIP_METHOD_MESSAGE && tc_sip_incoming_get_dialog (incoming))
     {
       /* A MESSAGE in a dialog: no dialog of ours takes one yet. */
       respond_with_allow (incoming, 405, "Method Not Allowed In This Dialog");
@@ -198,8 +205,47 @@ on_stack_request (TcSipStack *stack, TcSipIncoming *incoming, gpointer user_data
   tc_endpoint_handle_request (endpoint, incoming);
 }
 
+static void
+on_stack_ack (TcSipStack *stack, TcSipDialog *dialog, TcSipMessage *ack, gpointer user_data)
+{
+  TcEndpoint *endpoint = route_request (user_data, ack);
+
+  if (!endpoint || !tc_endpoint_session_handle_ack (endpoint, ack))
+    g_debug ("ACK for no session of ours");
+}
+
+static void
+on_stack_cancelled (TcSipStack *stack, TcSipIncoming *invite, TcSipMessage *cancel, gpointer user_data)
+{
+  TcEndpoint *endpoint = route_request (user_data, tc_sip_incoming_get_request (invite));
+
+  if (!endpoint || !tc_endpoint_session_handle_cancel (endpoint, invite, cancel))
+    g_debug ("CANCEL of an INVITE no session has");
+}
+
+static void
+on_stack_ack_timeout (TcSipStack *stack, TcSipDialog *dialog, gpointer user_data)
+{
+  StackEntry *entry = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (entry->single)
+    {
+      tc_endpoint_session_handle_ack_timeout (entry->single, dialog);
+      return;
+    }
+  g_hash_table_iter_init (&iter, entry->by_user);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (tc_endpoint_session_handle_ack_timeout (value, dialog))
+      return;
+}
+
 static const TcSipStackHandlers stack_handlers = {
   .request = on_stack_request,
+  .cancelled = on_stack_cancelled,
+  .ack = on_stack_ack,
+  .ack_timeout = on_stack_ack_timeout,
 };
 
 /* ---- stacks ------------------------------------------------------------- */
@@ -339,6 +385,10 @@ stack_entry_new (TcManager *self, const char *listen, guint default_port, gboole
   tc_sip_transport_mux_add (entry->mux, TC_SIP_TRANSPORT (entry->net));
   tc_sip_stack_config_init (&stack_config);
   stack_config.user_agent = USER_AGENT;
+  /* Thousands of endpoints register at once at start-up: a window of
+   * transactions per destination (later ones start as earlier ones
+   * complete) keeps the burst within the socket buffers of both ends. */
+  stack_config.max_outstanding = MAX_OUTSTANDING;
   entry->stack = tc_sip_stack_new (TC_SIP_TRANSPORT (entry->mux), NULL, self->clock, &stack_config);
   tc_sip_stack_set_handlers (entry->stack, &stack_handlers, entry);
   entry->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

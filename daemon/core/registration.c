@@ -34,7 +34,6 @@ struct _TcRegistration {
 
   TcSipStack *stack; /* NULL once disposed */
   TcSipClock *clock;
-  GRand *rand; /* jitter only: needs no cryptographic quality */
 
   /* Configuration. */
   char *aor;
@@ -267,7 +266,7 @@ static gint64
 refresh_delay (TcRegistration *self, guint granted)
 {
   gint64 lifetime_us = (gint64) granted * G_TIME_SPAN_SECOND;
-  gint64 delay_us = (gint64) (lifetime_us * g_rand_double_range (self->rand, 0.5, 0.8));
+  gint64 delay_us = (gint64) (lifetime_us * g_random_double_range (0.5, 0.8));
 
   if (delay_us > lifetime_us - REFRESH_MARGIN_US)
     delay_us = MAX (lifetime_us - REFRESH_MARGIN_US, lifetime_us / 2);
@@ -284,7 +283,7 @@ backoff_delay (TcRegistration *self)
   for (guint i = 0; i < self->n_failures && wait_us < self->retry_max_us; i++)
     wait_us *= 2;
   wait_us = MIN (wait_us, self->retry_max_us);
-  return (gint64) (wait_us * g_rand_double_range (self->rand, 0.5, 1.0));
+  return (gint64) (wait_us * g_random_double_range (0.5, 1.0));
 }
 
 /* ---- the state machine -------------------------------------------------------- */
@@ -731,7 +730,6 @@ tc_registration_new (TcSipStack *stack, const TcRegistrationConfig *config)
   self = g_object_new (TC_TYPE_REGISTRATION, NULL);
   self->stack = g_object_ref (stack);
   self->clock = tc_sip_clock_ref (tc_sip_stack_get_clock (stack));
-  self->rand = g_rand_new_with_seed (g_random_int ());
   self->aor = g_strdup (config->aor);
   self->address = tc_name_addr_format (config->display_name, config->aor);
   self->registrar = g_strdup (config->registrar);
@@ -935,7 +933,6 @@ tc_registration_finalize (GObject *object)
 {
   TcRegistration *self = TC_REGISTRATION (object);
 
-  g_rand_free (self->rand);
   tc_sip_clock_unref (self->clock);
   g_free (self->aor);
   g_free (self->address);

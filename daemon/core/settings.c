@@ -15,6 +15,7 @@
 
 #include "core/core-error.h"
 #include "core/headers.h"
+#include "media/media-params.h"
 #include "sip/header.h"
 #include "sip/uri.h"
 
@@ -36,6 +37,15 @@ typedef enum {
   KEY_ALLOW_EVENTS,
   KEY_MAX_MESSAGE_SIZE,
   KEY_INBOX_SIZE,
+  KEY_CODECS,
+  KEY_AUDIO_SOURCE,
+  KEY_AUDIO_SINK,
+  KEY_INCOMING_CALL_POLICY,
+  KEY_FORWARD_TO,
+  KEY_PTIME,
+  KEY_AUTO_ANSWER_DELAY,
+  KEY_RTP_TIMEOUT,
+  KEY_JITTER_BUFFER,
   KEY_PERSIST,
   N_KEYS,
 } KeyId;
@@ -59,6 +69,15 @@ static const char *const key_names[N_KEYS + 1] = {
   [KEY_ALLOW_EVENTS] = "allow-events",
   [KEY_MAX_MESSAGE_SIZE] = "max-message-size",
   [KEY_INBOX_SIZE] = "inbox-size",
+  [KEY_CODECS] = "codecs",
+  [KEY_AUDIO_SOURCE] = "audio-source",
+  [KEY_AUDIO_SINK] = "audio-sink",
+  [KEY_INCOMING_CALL_POLICY] = "incoming-call-policy",
+  [KEY_FORWARD_TO] = "forward-to",
+  [KEY_PTIME] = "ptime",
+  [KEY_AUTO_ANSWER_DELAY] = "auto-answer-delay",
+  [KEY_RTP_TIMEOUT] = "rtp-timeout",
+  [KEY_JITTER_BUFFER] = "jitter-buffer",
   [KEY_PERSIST] = "persist",
   [N_KEYS] = NULL,
 };
@@ -82,6 +101,15 @@ static const char *const key_types[N_KEYS] = {
   [KEY_ALLOW_EVENTS] = "s",
   [KEY_MAX_MESSAGE_SIZE] = "u",
   [KEY_INBOX_SIZE] = "u",
+  [KEY_CODECS] = "s",
+  [KEY_AUDIO_SOURCE] = "s",
+  [KEY_AUDIO_SINK] = "s",
+  [KEY_INCOMING_CALL_POLICY] = "s",
+  [KEY_FORWARD_TO] = "s",
+  [KEY_PTIME] = "u",
+  [KEY_AUTO_ANSWER_DELAY] = "u",
+  [KEY_RTP_TIMEOUT] = "u",
+  [KEY_JITTER_BUFFER] = "u",
   [KEY_PERSIST] = "b",
 };
 
@@ -98,7 +126,13 @@ static const UintRange uint_ranges[] = {
   { KEY_RETRY_INTERVAL, 1, 3600, 30 }, /* RFC 5626 §4.5 base time */
   { KEY_MAX_MESSAGE_SIZE, 1, 1048576, 65536 },
   { KEY_INBOX_SIZE, 1, 100000, 1000 },
+  { KEY_PTIME, 10, 60, 20 },               /* ms of audio per RTP packet */
+  { KEY_AUTO_ANSWER_DELAY, 0, 600000, 0 }, /* ms */
+  { KEY_RTP_TIMEOUT, 0, 3600, 30 },        /* s without RTP: media failure; 0 never */
+  { KEY_JITTER_BUFFER, 0, 1000, 60 },      /* ms (media-notes.md §6.3) */
 };
+
+static const char *const call_policies[] = { "ring", "auto-answer", "busy", "forward", NULL };
 
 static const char *const transports[] = { "udp", "tcp", "tls", "ws", "wss", NULL };
 
@@ -157,6 +191,14 @@ uint_field (TcEndpointSettings *settings, KeyId key)
       return &settings->max_message_size;
     case KEY_INBOX_SIZE:
       return &settings->inbox_size;
+    case KEY_PTIME:
+      return &settings->ptime;
+    case KEY_AUTO_ANSWER_DELAY:
+      return &settings->auto_answer_delay;
+    case KEY_RTP_TIMEOUT:
+      return &settings->rtp_timeout;
+    case KEY_JITTER_BUFFER:
+      return &settings->jitter_buffer;
     case KEY_URI:
     case KEY_KIND:
     case KEY_DISPLAY_NAME:
@@ -170,6 +212,11 @@ uint_field (TcEndpointSettings *settings, KeyId key)
     case KEY_EXTRA_HEADERS:
     case KEY_REGISTER_HEADERS:
     case KEY_ALLOW_EVENTS:
+    case KEY_CODECS:
+    case KEY_AUDIO_SOURCE:
+    case KEY_AUDIO_SINK:
+    case KEY_INCOMING_CALL_POLICY:
+    case KEY_FORWARD_TO:
     case KEY_PERSIST:
     case N_KEYS:
       break;
@@ -203,6 +250,16 @@ string_field (TcEndpointSettings *settings, KeyId key)
       return &settings->instance_id;
     case KEY_ALLOW_EVENTS:
       return &settings->allow_events;
+    case KEY_CODECS:
+      return &settings->codecs;
+    case KEY_AUDIO_SOURCE:
+      return &settings->audio_source;
+    case KEY_AUDIO_SINK:
+      return &settings->audio_sink;
+    case KEY_INCOMING_CALL_POLICY:
+      return &settings->incoming_call_policy;
+    case KEY_FORWARD_TO:
+      return &settings->forward_to;
     case KEY_KIND:
     case KEY_EXPIRES:
     case KEY_RETRY_INTERVAL:
@@ -210,6 +267,10 @@ string_field (TcEndpointSettings *settings, KeyId key)
     case KEY_REGISTER_HEADERS:
     case KEY_MAX_MESSAGE_SIZE:
     case KEY_INBOX_SIZE:
+    case KEY_PTIME:
+    case KEY_AUTO_ANSWER_DELAY:
+    case KEY_RTP_TIMEOUT:
+    case KEY_JITTER_BUFFER:
     case KEY_PERSIST:
     case N_KEYS:
       break;
@@ -281,6 +342,11 @@ tc_endpoint_settings_copy (const TcEndpointSettings *settings)
   copy->extra_headers = tc_header_pairs_copy (settings->extra_headers);
   copy->register_headers = tc_header_pairs_copy (settings->register_headers);
   copy->allow_events = g_strdup (settings->allow_events);
+  copy->codecs = g_strdup (settings->codecs);
+  copy->audio_source = g_strdup (settings->audio_source);
+  copy->audio_sink = g_strdup (settings->audio_sink);
+  copy->incoming_call_policy = g_strdup (settings->incoming_call_policy);
+  copy->forward_to = g_strdup (settings->forward_to);
   return copy;
 }
 
@@ -311,6 +377,11 @@ tc_endpoint_settings_free (TcEndpointSettings *settings)
   g_clear_pointer (&settings->extra_headers, g_array_unref);
   g_clear_pointer (&settings->register_headers, g_array_unref);
   g_free (settings->allow_events);
+  g_free (settings->codecs);
+  g_free (settings->audio_source);
+  g_free (settings->audio_sink);
+  g_free (settings->incoming_call_policy);
+  g_free (settings->forward_to);
   g_free (settings);
 }
 
@@ -453,6 +524,27 @@ check_allow_events (const char *text, GError **error)
   return TRUE;
 }
 
+static gboolean
+check_codecs (const char *text, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GArray) list = tc_codec_list_parse (text, &local);
+
+  if (!list)
+    return invalid (error, KEY_CODECS, "%s", local->message);
+  return TRUE;
+}
+
+static gboolean
+check_media_value (KeyId key, gboolean (*check) (const char *, GError **), const char *text, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (!check (text, &local))
+    return invalid (error, key, "%s", local->message);
+  return TRUE;
+}
+
 /* Checks @text, free of control characters, as the value of the string
  * key @key; "" unsets the optional ones. */
 static gboolean
@@ -489,12 +581,28 @@ check_string (KeyId key, const char *text, GError **error)
     case KEY_AUTH_USERNAME:
     case KEY_PASSWORD:
       return TRUE;
+    case KEY_CODECS:
+      return *text == '\0' || check_codecs (text, error);
+    case KEY_AUDIO_SOURCE:
+      return *text == '\0' || check_media_value (key, tc_media_check_audio_source, text, error);
+    case KEY_AUDIO_SINK:
+      return *text == '\0' || check_media_value (key, tc_media_check_audio_sink, text, error);
+    case KEY_INCOMING_CALL_POLICY:
+      if (*text != '\0' && !g_strv_contains (call_policies, text))
+        return invalid (error, key, "\"%s\" is not one of ring, auto-answer, busy, forward", text);
+      return TRUE;
+    case KEY_FORWARD_TO:
+      return *text == '\0' || (uri = parse_sip_uri (key, text, error)) != NULL;
     case KEY_EXPIRES:
     case KEY_RETRY_INTERVAL:
     case KEY_EXTRA_HEADERS:
     case KEY_REGISTER_HEADERS:
     case KEY_MAX_MESSAGE_SIZE:
     case KEY_INBOX_SIZE:
+    case KEY_PTIME:
+    case KEY_AUTO_ANSWER_DELAY:
+    case KEY_RTP_TIMEOUT:
+    case KEY_JITTER_BUFFER:
     case KEY_PERSIST:
     case N_KEYS:
       break;
@@ -784,6 +892,9 @@ tc_endpoint_settings_finish (TcEndpointSettings *settings, GError **error)
     return invalid (error, KEY_TRANSPORT, "%s cannot carry the sips: URI %s (use tls or wss)", settings->transport,
                     settings->uri);
 
+  if (g_strcmp0 (settings->incoming_call_policy, "forward") == 0 && settings->forward_to == NULL)
+    return invalid (error, KEY_FORWARD_TO, "missing; incoming-call-policy \"forward\" needs the URI to forward to");
+
   if (settings->kind == TC_ENDPOINT_KIND_REGISTERED && settings->registrar == NULL)
     settings->registrar = default_registrar (settings->uri);
   if (settings->auth_username == NULL)
@@ -856,6 +967,11 @@ tc_endpoint_settings_get_text (const TcEndpointSettings *settings, const char *k
     case KEY_LISTEN:
     case KEY_INSTANCE_ID:
     case KEY_ALLOW_EVENTS:
+    case KEY_CODECS:
+    case KEY_AUDIO_SOURCE:
+    case KEY_AUDIO_SINK:
+    case KEY_INCOMING_CALL_POLICY:
+    case KEY_FORWARD_TO:
       return g_strdup (*string_field ((TcEndpointSettings *) settings, id));
     case KEY_KIND:
       return settings->kind == TC_ENDPOINT_KIND_REGISTERED ? NULL
@@ -870,6 +986,10 @@ tc_endpoint_settings_get_text (const TcEndpointSettings *settings, const char *k
     case KEY_RETRY_INTERVAL:
     case KEY_MAX_MESSAGE_SIZE:
     case KEY_INBOX_SIZE:
+    case KEY_PTIME:
+    case KEY_AUTO_ANSWER_DELAY:
+    case KEY_RTP_TIMEOUT:
+    case KEY_JITTER_BUFFER:
       {
         guint value = *uint_field ((TcEndpointSettings *) settings, id);
 

@@ -76,6 +76,16 @@ typedef struct {
   char *allow_events;
   guint max_message_size;
   guint inbox_size;
+  /* calls and their media (NULL: the default) */
+  char *codecs;               /* "opus,g722,pcmu,pcma" */
+  char *audio_source;         /* "auto" */
+  char *audio_sink;           /* "auto" */
+  char *incoming_call_policy; /* "ring" | "auto-answer" | "busy" | "forward" */
+  char *forward_to;           /* the URI of "forward" */
+  guint ptime;
+  guint auto_answer_delay; /* ms */
+  guint rtp_timeout;       /* s */
+  guint jitter_buffer;     /* ms */
   gboolean persist;
 } TcEndpointSettings;
 

@@ -15,6 +15,12 @@ G_BEGIN_DECLS
  * @TC_MEDIA_ERROR_PIPELINE: the GStreamer pipeline failed
  * @TC_MEDIA_ERROR_ICE: ICE connectivity checks failed
  * @TC_MEDIA_ERROR_SRTP: SRTP keying failed or was refused
+ * @TC_MEDIA_ERROR_TRANSPORT: no RTP/RTCP port could be bound, or the
+ *   address is not usable
+ * @TC_MEDIA_ERROR_INVALID_ARGUMENT: a bad argument (DTMF digits, a file
+ *   that cannot be read or written)
+ * @TC_MEDIA_ERROR_NOT_READY: the media cannot do that now (not started
+ *   yet, stopped, or not sending: on hold)
  */
 typedef enum {
   TC_MEDIA_ERROR_SDP,
@@ -22,6 +28,9 @@ typedef enum {
   TC_MEDIA_ERROR_PIPELINE,
   TC_MEDIA_ERROR_ICE,
   TC_MEDIA_ERROR_SRTP,
+  TC_MEDIA_ERROR_TRANSPORT,
+  TC_MEDIA_ERROR_INVALID_ARGUMENT,
+  TC_MEDIA_ERROR_NOT_READY,
 } TcMediaErrorCode;
 
 #define TC_MEDIA_ERROR (tc_media_error_quark ())

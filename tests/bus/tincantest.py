@@ -1127,6 +1127,8 @@ class Fixture:
             "XDG_CONFIG_HOME": self.config_home,
             "XDG_DATA_HOME": self.data_home,
             "XDG_CACHE_HOME": os.path.join(self.home, ".cache"),
+            # one GStreamer plugin registry for the whole run (see tests/interop/tincand.py)
+            "GST_REGISTRY_1_0": os.path.join(tempfile.gettempdir(), "tincan-test-gst-registry-%d.bin" % os.getuid()),
             "XDG_RUNTIME_DIR": self.runtime,
             "G_DEBUG": "fatal-criticals",
             "G_MESSAGES_DEBUG": "all",

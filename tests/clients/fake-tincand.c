@@ -206,6 +206,8 @@ fake_tincand_add_endpoint (FakeTincand *f, const char *id, const char *uri, cons
   /* PasswordStore is newer than the first XML: set it when this build has it. */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (endpoint), "password-store"))
     g_object_set (endpoint, "password-store", "none", NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (endpoint), "incoming-call-policy"))
+    g_object_set (endpoint, "incoming-call-policy", "ring", NULL);
   g_signal_connect (endpoint, "handle-register", G_CALLBACK (on_register), f);
   g_signal_connect (endpoint, "handle-unregister", G_CALLBACK (on_unregister), f);
   g_signal_connect (endpoint, "handle-send-message", G_CALLBACK (on_send_message), f);

@@ -367,17 +367,20 @@ test_show (Fixture *f, gconstpointer data)
 
   run_ctl (&text, "show", "default");
   g_assert_cmpint (text.status, ==, 0);
-  expected_text = g_strconcat ("Endpoint:          default\n"
-                               "Path:              /org/tincan/Tincan1/endpoint/default\n"
-                               "Uri:               sip:default@127.0.0.1\n"
-                               "Kind:              peer-to-peer\n"
-                               "DisplayName:       \n"
-                               "RegistrationState: unregistered\n"
-                               "Gruu:              \n"
-                               "InstanceId:        urn:uuid:00000000-0000-4000-8000-000000000001\n"
-                               "Contact:           <sip:default@127.0.0.1:5060>\n"
-                               "Transport:         udp\n",
-                               has_store ? "PasswordStore:     none\n" : "", NULL);
+  expected_text = g_strconcat ("Endpoint:           default\n"
+                               "Path:               /org/tincan/Tincan1/endpoint/default\n"
+                               "Uri:                sip:default@127.0.0.1\n"
+                               "Kind:               peer-to-peer\n"
+                               "DisplayName:        \n"
+                               "RegistrationState:  unregistered\n"
+                               "Gruu:               \n"
+                               "InstanceId:         urn:uuid:00000000-0000-4000-8000-000000000001\n"
+                               "Contact:            <sip:default@127.0.0.1:5060>\n"
+                               "Transport:          udp\n",
+                               has_store ? "PasswordStore:      none\n" : "",
+                               "Sessions:           \"\"\n"
+                               "IncomingCallPolicy: ring\n",
+                               NULL);
   g_assert_cmpstr (text.out, ==, expected_text);
 
   run_ctl (&json, "--json", "show", "default");
@@ -387,7 +390,7 @@ test_show (Fixture *f, gconstpointer data)
     "\"kind\":\"peer-to-peer\",\"display_name\":\"\",\"registration_state\":\"unregistered\",\"gruu\":\"\","
     "\"instance_id\":\"urn:uuid:00000000-0000-4000-8000-000000000001\","
     "\"contact\":\"<sip:default@127.0.0.1:5060>\",\"transport\":\"udp\"",
-    has_store ? ",\"password_store\":\"none\"" : "", "}\n", NULL);
+    has_store ? ",\"password_store\":\"none\"" : "", ",\"sessions\":[],\"incoming_call_policy\":\"ring\"}\n", NULL);
   g_assert_cmpstr (json.out, ==, expected_json);
 
   run_ctl (&by_path, "--json", "show", "/org/tincan/Tincan1/endpoint/default");

@@ -100,6 +100,15 @@ test_keys (void)
     "allow-events",
     "max-message-size",
     "inbox-size",
+    "codecs",
+    "audio-source",
+    "audio-sink",
+    "incoming-call-policy",
+    "forward-to",
+    "ptime",
+    "auto-answer-delay",
+    "rtp-timeout",
+    "jitter-buffer",
     "persist",
     NULL,
   };
@@ -123,6 +132,74 @@ test_keys (void)
   g_assert_true (g_variant_type_equal (tc_endpoint_settings_key_type ("register-headers"), G_VARIANT_TYPE ("a(ss)")));
   g_assert_cmpstr (tc_endpoint_kind_to_string (TC_ENDPOINT_KIND_REGISTERED), ==, "registered");
   g_assert_cmpstr (tc_endpoint_kind_to_string (TC_ENDPOINT_KIND_PEER_TO_PEER), ==, "peer-to-peer");
+}
+
+/* The keys of calls and their media: values checked, defaults not written. */
+static void
+test_call_keys (void)
+{
+  static const struct {
+    const char *key;
+    const char *text;
+    const char *error; /* NULL: accepted */
+  } cases[] = {
+    { "codecs", "pcmu, opus", NULL },
+    { "codecs", "pcmu,g729", "codecs: unknown codec \"g729\"" },
+    { "codecs", "pcmu,pcmu", "codecs: codec \"pcmu\" is listed twice" },
+    { "audio-source", "tone:440", NULL },
+    { "audio-source", "file:relative.wav",
+      "audio-source: audio source \"file:relative.wav\": the file path must be absolute" },
+    { "audio-source", "mic", "audio-source: audio source \"mic\": expected" },
+    { "audio-sink", "none", NULL },
+    { "audio-sink", "device:", "audio-sink: audio sink \"device:\": the device name is empty" },
+    { "incoming-call-policy", "auto-answer", NULL },
+    { "incoming-call-policy", "voicemail", "incoming-call-policy: \"voicemail\" is not one of ring" },
+    { "forward-to", "sip:desk@example.org", NULL },
+    { "forward-to", "mailto:x@example.org", "forward-to:" },
+    { "ptime", "30", NULL },
+    { "ptime", "5", "ptime: 5 is out of range 10..60" },
+    { "auto-answer-delay", "1500", NULL },
+    { "rtp-timeout", "0", NULL },
+    { "jitter-buffer", "2000", "jitter-buffer: 2000 is out of range 0..1000" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TcEndpointSettings) settings = tc_endpoint_settings_new ();
+      g_autoptr (GError) error = NULL;
+      gboolean ok = tc_endpoint_settings_set_text (settings, cases[i].key, cases[i].text, &error);
+
+      if (!cases[i].error)
+        {
+          g_autofree char *text = NULL;
+
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          text = tc_endpoint_settings_get_text (settings, cases[i].key);
+          if (g_str_equal (cases[i].key, "codecs"))
+            g_assert_cmpstr (text, ==, cases[i].text);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS);
+          if (!g_str_has_prefix (error->message, cases[i].error))
+            g_error ("%s=%s: \"%s\" does not start with \"%s\"", cases[i].key, cases[i].text, error->message,
+                     cases[i].error);
+        }
+    }
+
+  /* forward without a target is refused when the settings are finished */
+  {
+    g_autoptr (TcEndpointSettings) settings = tc_endpoint_settings_new ();
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (tc_endpoint_settings_set_text (settings, "uri", "sip:bot@example.org", NULL));
+    g_assert_true (tc_endpoint_settings_set_text (settings, "incoming-call-policy", "forward", NULL));
+    g_assert_false (tc_endpoint_settings_finish (settings, &error));
+    g_assert_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS);
+    g_assert_true (g_str_has_prefix (error->message, "forward-to: missing"));
+  }
 }
 
 static void
@@ -761,6 +838,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/settings/keys", test_keys);
+  g_test_add_func ("/core/settings/call-keys", test_call_keys);
   g_test_add_func ("/core/settings/new-defaults", test_new_defaults);
   g_test_add_func ("/core/settings/set/variant-every-key", test_set_variant_every_key);
   g_test_add_func ("/core/settings/set/text-every-key", test_set_text_every_key);

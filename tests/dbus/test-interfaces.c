@@ -18,6 +18,8 @@ typedef struct {
 static const InterfaceFile interface_files[] = {
   { "org.tincan.Tincan1.Manager.xml", "org.tincan.Tincan1.Manager" },
   { "org.tincan.Tincan1.Endpoint.xml", "org.tincan.Tincan1.Endpoint" },
+  { "org.tincan.Tincan1.Session.xml", "org.tincan.Tincan1.Session" },
+  { "org.tincan.Tincan1.Media.xml", "org.tincan.Tincan1.Media" },
 };
 
 static GDBusNodeInfo *

@@ -274,6 +274,11 @@ class TincanDaemon:
                     "XDG_RUNTIME_DIR": self.runtime_dir, "DBUS_SESSION_BUS_ADDRESS": self.address,
                     "GSETTINGS_BACKEND": "memory", "GIO_USE_VFS": "local", "NO_AT_BRIDGE": "1",
                     "LC_ALL": "C.UTF-8"})
+        # One GStreamer plugin registry for every daemon of the run: each
+        # test's own cache dir would make the first call of every daemon
+        # rebuild it (0.5 s with the main loop blocked).
+        env.setdefault("GST_REGISTRY_1_0", os.path.join(tempfile.gettempdir(), "tincan-test-gst-registry-%d.bin"
+                                                        % os.getuid()))
         if self.debug:
             env["G_MESSAGES_DEBUG"] = self.debug
         return env

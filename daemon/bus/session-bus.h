@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * session-bus.h — TcSessionBus: org.tincan.Tincan1.Session and .Media for
+ * one TcSession, at <endpoint path>/session/<id>.
+ */
+#pragma once
+
+#include "bus/caller.h"
+#include "core/session.h"
+
+G_BEGIN_DECLS
+
+#define TC_TYPE_SESSION_BUS (tc_session_bus_get_type ())
+G_DECLARE_FINAL_TYPE (TcSessionBus, tc_session_bus, TC, SESSION_BUS, GObject)
+
+/* The object path of session @id of the endpoint at @endpoint_path. */
+char *tc_session_bus_path (const char *endpoint_path, guint id);
+
+/* @session: a reference is taken.  @callers: tracks the senders of the
+ * calls held until a SIP transaction completes (Hold, Resume, SendInfo). */
+TcSessionBus *tc_session_bus_new (TcSession *session, const char *endpoint_path, TcBusCallers *callers);
+
+TcSession *tc_session_bus_get_session (TcSessionBus *self);
+const char *tc_session_bus_get_path (TcSessionBus *self);
+/* (transfer none): what to export in the object manager. */
+GDBusObjectSkeleton *tc_session_bus_get_object (TcSessionBus *self);
+
+/* Answers every call still held with Error.Aborted and @why, and stops
+ * forwarding the session's signals. */
+void tc_session_bus_abort (TcSessionBus *self, const char *why);
+
+G_END_DECLS
