@@ -10,7 +10,7 @@
 #       with tests/fuzz/sip.dict.  The log goes to
 #       build-fuzz/fuzz-runs/TARGET/logs/, crashes to .../artifacts/, and a
 #       summary row for docs/fuzzing.md is printed at the end.
-#       TARGET is sip-message, uri, sip-header, stun, salvage, or all (one
+#       TARGET is sip-message, uri, sip-header, stun, salvage, sdp, or all (one
 #       after the other).
 #
 #   scripts/fuzz.sh --merge TARGET
@@ -29,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
-TARGETS=(sip-message uri sip-header stun salvage)
+TARGETS=(sip-message uri sip-header stun salvage sdp)
 MAX_IN_TREE=300
 
 usage() {

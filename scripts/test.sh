@@ -6,7 +6,7 @@
 #
 #   1. build/       the normal build with --werror; every suite
 #                   (unit, tools, fuzz corpus replay, style, ...)
-#   2. build-asan/  -Db_sanitize=address,undefined with --werror; the unit suite
+#   2. build-asan/  -Db_sanitize=address,undefined with --werror; the unit and bus suites
 #
 # Each run prints meson's summary and a one-line count read from meson's
 # testlog.json.  The script fails when a test fails, when a build fails, and
@@ -21,7 +21,7 @@ Usage: ${0##*/} [--no-sanitize] [-- MESON-TEST-ARGS...]
 
 Installs the Debian packages the tests need (when missing), builds Tincan
 in build/ and runs every test suite, then builds build-asan/ with
-AddressSanitizer and UndefinedBehaviorSanitizer and runs the unit suite.
+AddressSanitizer and UndefinedBehaviorSanitizer and runs the unit and bus suites.
 
   --no-sanitize   skip the sanitizer build
   -h, --help      show this help
@@ -113,7 +113,7 @@ tc_run_tests build "${extra_args[@]}"
 
 if [ "$sanitize" -eq 1 ]; then
   tc_meson_build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dtests=true
-  tc_run_tests build-asan --suite unit --timeout-multiplier 3
+  tc_run_tests build-asan --suite unit --suite bus --timeout-multiplier 3
 fi
 
 echo

@@ -200,9 +200,12 @@ char *
 tc_session_media_warning (TcSession *self, const GError *error)
 {
   g_autofree char *text = g_strdup (error ? error->message : "incompatible media");
+  /* RFC 3261 §20.43: 302 incompatible transport, 304 media type not
+   * available, 305 incompatible media format, 399 other; the SDP layer
+   * knows which. */
+  guint code = tc_sdp_session_get_warning_code (self->sdp);
 
-  /* RFC 3261 §20.43: 304 media type not available, 305 incompatible
-   * media format; the text is a quoted-string. */
+  /* The text is a quoted-string. */
   g_strdelimit (text, "\"\\\r\n", '\'');
-  return g_strdup_printf ("%u tincan \"%s\"", error ? tc_sdp_warning_code (error) : 305, text);
+  return g_strdup_printf ("%u tincan \"%s\"", code ? code : error ? tc_sdp_warning_code (error) : 305, text);
 }

@@ -487,12 +487,12 @@ media_result (gboolean ok, GError *media_error, GError **error)
 {
   if (ok)
     return TRUE;
-  g_set_error_literal (error, TC_CORE_ERROR,
-                       g_error_matches (media_error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_PIPELINE) ||
-                           g_error_matches (media_error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_NO_CODEC)
-                         ? TC_CORE_ERROR_INVALID_ARGS
-                         : TC_CORE_ERROR_FAILED,
-                       media_error ? media_error->message : "media failure");
+  g_set_error_literal (
+    error, TC_CORE_ERROR,
+    g_error_matches (media_error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_INVALID_ARGUMENT) ? TC_CORE_ERROR_INVALID_ARGS
+    : g_error_matches (media_error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_NOT_READY)      ? TC_CORE_ERROR_INVALID_STATE
+                                                                                   : TC_CORE_ERROR_FAILED,
+    media_error ? media_error->message : "media failure");
   g_clear_error (&media_error);
   return FALSE;
 }

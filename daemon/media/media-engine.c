@@ -111,7 +111,11 @@ tc_media_engine_ensure (GError **error)
       g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_PIPELINE, "GStreamer elements are missing: %s", missing->str);
       return FALSE;
     }
-  g_debug ("media engine: GStreamer %s ready", gst_version_string ());
+  {
+    g_autofree char *version = gst_version_string ();
+
+    g_debug ("media engine: %s ready", version);
+  }
   ready = TRUE;
   return TRUE;
 }

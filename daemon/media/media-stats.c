@@ -184,7 +184,7 @@ tc_media_stats_collect (GstElement *rtpbin, GPtrArray *jitterbuffers, const char
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&builder, "{sv}", "codec", g_variant_new_string (codec ? codec : ""));
-  g_variant_builder_add (&builder, "{sv}", "pt", g_variant_new_uint32 (pt));
+  g_variant_builder_add (&builder, "{sv}", "payload-type", g_variant_new_uint32 (pt));
   g_variant_builder_add (&builder, "{sv}", "packets-sent", g_variant_new_uint64 (n.packets_sent));
   g_variant_builder_add (&builder, "{sv}", "octets-sent", g_variant_new_uint64 (n.octets_sent));
   g_variant_builder_add (&builder, "{sv}", "packets-received", g_variant_new_uint64 (n.packets_received));
