@@ -35,6 +35,91 @@ struct _TcManagerBus {
 
 G_DEFINE_TYPE (TcManagerBus, tc_manager_bus, G_TYPE_OBJECT)
 
+/* ---- AudioDevices, filled on first read ------------------------------------
+ *
+ * Listing devices starts GStreamer and the sound servers' providers, which
+ * an idle daemon must not pay for: the skeleton subclass below fills the
+ * property just before the first Get or GetAll of the Manager interface
+ * is answered, and follows the device monitor from then on. */
+
+G_DECLARE_FINAL_TYPE (TcManagerBusSkeleton, tc_manager_bus_skeleton, TC, MANAGER_BUS_SKELETON, TcDBusManagerSkeleton)
+
+struct _TcManagerBusSkeleton {
+  TcDBusManagerSkeleton parent_instance;
+  TcManager *manager; /* borrowed: the adapter outlives its skeleton's export */
+  gboolean devices_known;
+  GDBusInterfaceVTable vtable;
+};
+
+G_DEFINE_FINAL_TYPE (TcManagerBusSkeleton, tc_manager_bus_skeleton, TC_DBUS_TYPE_MANAGER_SKELETON)
+
+static void
+skeleton_update_devices (TcManagerBusSkeleton *skeleton)
+{
+  skeleton->devices_known = TRUE;
+  tc_dbus_manager_set_audio_devices (TC_DBUS_MANAGER (skeleton), tc_manager_get_audio_devices (skeleton->manager));
+}
+
+static void
+on_audio_devices_changed (TcManager *manager, TcManagerBusSkeleton *skeleton)
+{
+  skeleton_update_devices (skeleton);
+}
+
+static void
+skeleton_ensure_devices (TcManagerBusSkeleton *skeleton)
+{
+  if (skeleton->devices_known || !skeleton->manager)
+    return;
+  skeleton_update_devices (skeleton);
+  g_signal_connect_object (skeleton->manager, "audio-devices-changed", G_CALLBACK (on_audio_devices_changed), skeleton,
+                           0);
+}
+
+static GVariant *
+skeleton_get_property (GDBusConnection *connection, const char *sender, const char *object_path,
+                       const char *interface_name, const char *property_name, GError **error, gpointer user_data)
+{
+  TcManagerBusSkeleton *skeleton = user_data;
+  GDBusInterfaceVTable *parent = G_DBUS_INTERFACE_SKELETON_CLASS (tc_manager_bus_skeleton_parent_class)
+                                   ->get_vtable (G_DBUS_INTERFACE_SKELETON (skeleton));
+
+  if (g_strcmp0 (property_name, "AudioDevices") == 0)
+    skeleton_ensure_devices (skeleton);
+  return parent->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
+}
+
+static GDBusInterfaceVTable *
+skeleton_get_vtable (GDBusInterfaceSkeleton *interface)
+{
+  TcManagerBusSkeleton *skeleton = TC_MANAGER_BUS_SKELETON (interface);
+
+  skeleton->vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (tc_manager_bus_skeleton_parent_class)->get_vtable (interface);
+  skeleton->vtable.get_property = skeleton_get_property;
+  return &skeleton->vtable;
+}
+
+static GVariant *
+skeleton_get_properties (GDBusInterfaceSkeleton *interface)
+{
+  skeleton_ensure_devices (TC_MANAGER_BUS_SKELETON (interface));
+  return G_DBUS_INTERFACE_SKELETON_CLASS (tc_manager_bus_skeleton_parent_class)->get_properties (interface);
+}
+
+static void
+tc_manager_bus_skeleton_class_init (TcManagerBusSkeletonClass *klass)
+{
+  GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
+
+  skeleton_class->get_vtable = skeleton_get_vtable;
+  skeleton_class->get_properties = skeleton_get_properties;
+}
+
+static void
+tc_manager_bus_skeleton_init (TcManagerBusSkeleton *skeleton)
+{
+}
+
 /* Thousands of endpoints are added one by one at start-up: lookups are by
  * hash, and the Endpoints property (all their paths) is rebuilt once per
  * main-loop iteration, not once per endpoint (that was quadratic). */
@@ -359,7 +444,8 @@ tc_manager_bus_new (TcManager *manager, GDBusConnection *connection)
   self->manager = g_object_ref (manager);
   self->connection = g_object_ref (connection);
   self->callers = tc_bus_callers_new (connection);
-  self->iface = tc_dbus_manager_skeleton_new ();
+  self->iface = g_object_new (tc_manager_bus_skeleton_get_type (), NULL);
+  TC_MANAGER_BUS_SKELETON (self->iface)->manager = manager;
   tc_dbus_manager_set_version (self->iface, TINCAN_VERSION);
   tc_dbus_manager_set_endpoints (self->iface, (const char *const[]){ NULL });
 

@@ -25,6 +25,7 @@
 #include "core/core-error.h"
 #include "core/endpoint-private.h"
 #include "core/secrets.h"
+#include "media/devices.h"
 #include "sip/net-transport.h"
 #include "sip/trace.h"
 #include "sip/transport-mux.h"
@@ -62,6 +63,7 @@ struct _TcManager {
   GHashTable *by_id;
   GPtrArray *retiring; /* removed, still unregistering */
 
+  TcMediaDeviceWatch *devices; /* from the first AudioDevices read on */
   GNetworkMonitor *network;
   gulong network_id;
   guint network_timer;
@@ -72,6 +74,7 @@ G_DEFINE_FINAL_TYPE (TcManager, tc_manager, G_TYPE_OBJECT)
 enum {
   SIGNAL_ENDPOINT_ADDED,
   SIGNAL_ENDPOINT_REMOVED,
+  SIGNAL_AUDIO_DEVICES_CHANGED,
   N_SIGNALS
 };
 
@@ -948,10 +951,34 @@ tc_manager_get_trace (TcManager *self)
 }
 
 static void
+on_devices_changed (gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_AUDIO_DEVICES_CHANGED], 0);
+}
+
+GVariant *
+tc_manager_get_audio_devices (TcManager *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_val_if_fail (TC_IS_MANAGER (self), NULL);
+
+  if (!self->devices)
+    self->devices = tc_media_device_watch_new (on_devices_changed, self, &error);
+  if (!self->devices)
+    {
+      g_message ("no audio device list: %s", error->message);
+      return g_variant_new ("aa{sv}", NULL);
+    }
+  return tc_media_device_watch_list (self->devices);
+}
+
+static void
 tc_manager_dispose (GObject *object)
 {
   TcManager *self = TC_MANAGER (object);
 
+  g_clear_pointer (&self->devices, tc_media_device_watch_free);
   if (self->network_id)
     g_clear_signal_handler (&self->network_id, self->network);
   if (self->clock)
@@ -1008,6 +1035,8 @@ tc_manager_class_init (TcManagerClass *klass)
                                                  NULL, NULL, NULL, G_TYPE_NONE, 1, TC_TYPE_ENDPOINT);
   signals[SIGNAL_ENDPOINT_REMOVED] = g_signal_new ("endpoint-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                                    NULL, NULL, NULL, G_TYPE_NONE, 1, TC_TYPE_ENDPOINT);
+  signals[SIGNAL_AUDIO_DEVICES_CHANGED] = g_signal_new ("audio-devices-changed", G_TYPE_FROM_CLASS (klass),
+                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

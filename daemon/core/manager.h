@@ -41,7 +41,8 @@ void tc_manager_config_init (TcManagerConfig *config);
 #define TC_TYPE_MANAGER (tc_manager_get_type ())
 G_DECLARE_FINAL_TYPE (TcManager, tc_manager, TC, MANAGER, GObject)
 
-/* Signals: "endpoint-added" (TcEndpoint *), "endpoint-removed" (TcEndpoint *). */
+/* Signals: "endpoint-added" (TcEndpoint *), "endpoint-removed" (TcEndpoint *),
+ * "audio-devices-changed" (). */
 
 TcManager *tc_manager_new (const TcManagerConfig *config, GError **error);
 
@@ -69,6 +70,11 @@ gboolean tc_manager_remove_endpoint (TcManager *self, TcEndpoint *endpoint, GErr
 /* SIP message trace in the log domain tincan-sip-trace. */
 void tc_manager_set_trace (TcManager *self, gboolean enabled);
 gboolean tc_manager_get_trace (TcManager *self);
+
+/* The audio devices (aa{sv}, see media/devices.h; floating).  The first
+ * call starts GStreamer and a device monitor; from then on
+ * "audio-devices-changed" tells when the list changed. */
+GVariant *tc_manager_get_audio_devices (TcManager *self);
 
 /* Unregisters every registered endpoint and finishes when all are
  * unregistered or after @timeout_ms, whichever comes first. */

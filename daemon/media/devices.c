@@ -8,6 +8,7 @@
  */
 #include "media/devices.h"
 
+#include "media/media-engine.h"
 #include "media/media-error.h"
 
 static const char *const name_properties[] = { "node.name", "device.name", "alsa.name", "api.alsa.path" };
@@ -97,4 +98,101 @@ tc_media_devices_make_sink (const char *spec, GError **error)
     return make_device ("Audio/Sink", "sink", spec + 7, error);
   g_set_error (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_PIPELINE, "audio sink \"%s\" is not a device", spec);
   return NULL;
+}
+
+/* ---- the device list ------------------------------------------------------ */
+
+struct _TcMediaDeviceWatch {
+  GstDeviceMonitor *monitor;
+  guint bus_watch;
+  TcMediaDevicesChanged changed;
+  gpointer user_data;
+};
+
+static gboolean
+on_monitor_message (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  TcMediaDeviceWatch *watch = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_DEVICE_ADDED ||
+      GST_MESSAGE_TYPE (message) == GST_MESSAGE_DEVICE_REMOVED ||
+      GST_MESSAGE_TYPE (message) == GST_MESSAGE_DEVICE_CHANGED)
+    watch->changed (watch->user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+TcMediaDeviceWatch *
+tc_media_device_watch_new (TcMediaDevicesChanged changed, gpointer user_data, GError **error)
+{
+  TcMediaDeviceWatch *watch;
+  g_autoptr (GstBus) bus = NULL;
+
+  if (!tc_media_engine_ensure (error))
+    return NULL;
+  watch = g_new0 (TcMediaDeviceWatch, 1);
+  watch->changed = changed;
+  watch->user_data = user_data;
+  watch->monitor = gst_device_monitor_new ();
+  gst_device_monitor_add_filter (watch->monitor, "Audio/Source", NULL);
+  gst_device_monitor_add_filter (watch->monitor, "Audio/Sink", NULL);
+  bus = gst_device_monitor_get_bus (watch->monitor);
+  watch->bus_watch = gst_bus_add_watch (bus, on_monitor_message, watch);
+  if (!gst_device_monitor_start (watch->monitor))
+    g_debug ("devices: no device provider could be started; the list is what probing finds");
+  return watch;
+}
+
+void
+tc_media_device_watch_free (TcMediaDeviceWatch *watch)
+{
+  if (!watch)
+    return;
+  g_clear_handle_id (&watch->bus_watch, g_source_remove);
+  gst_device_monitor_stop (watch->monitor);
+  gst_object_unref (watch->monitor);
+  g_free (watch);
+}
+
+/* The name "device:NAME" finds: the first identifying property, else the
+ * display name (device_matches() accepts both). */
+static char *
+device_name (GstDevice *device, const GstStructure *properties)
+{
+  for (guint i = 0; properties && i < G_N_ELEMENTS (name_properties); i++)
+    {
+      const char *value = gst_structure_get_string (properties, name_properties[i]);
+
+      if (value && *value)
+        return g_strdup (value);
+    }
+  return gst_device_get_display_name (device);
+}
+
+GVariant *
+tc_media_device_watch_list (TcMediaDeviceWatch *watch)
+{
+  GVariantBuilder builder;
+  GList *devices = gst_device_monitor_get_devices (watch->monitor);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  for (GList *l = devices; l; l = l->next)
+    {
+      GstDevice *device = l->data;
+      g_autoptr (GstStructure) properties = gst_device_get_properties (device);
+      g_autofree char *name = device_name (device, properties);
+      g_autofree char *display = gst_device_get_display_name (device);
+      const char *api = properties ? gst_structure_get_string (properties, "device.api") : NULL;
+      GVariantDict dict;
+
+      g_variant_dict_init (&dict, NULL);
+      g_variant_dict_insert (&dict, "name", "s", name);
+      g_variant_dict_insert (&dict, "display-name", "s", display ? display : name);
+      g_variant_dict_insert (&dict, "direction", "s",
+                             gst_device_has_classes (device, "Audio/Source") ? "source" : "sink");
+      if (api)
+        g_variant_dict_insert (&dict, "api", "s", api);
+      g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
+    }
+  g_list_free_full (devices, gst_object_unref);
+  return g_variant_builder_end (&builder);
 }

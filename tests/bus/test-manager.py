@@ -380,10 +380,29 @@ def test_unknown_objects_and_methods(fx):
     check(c.get_value(MANAGER_PATH, MANAGER_IFACE, "Version"), "Version is empty after the bad calls")
 
 
+def test_audio_devices(fx):
+    fx.start_daemon()
+    c = fx.client
+    types = c.get_all_typed(MANAGER_PATH, MANAGER_IFACE)
+    check_equal(types.get("AudioDevices"), "aa{sv}", "type of AudioDevices in GetAll")
+    devices = c.get_value(MANAGER_PATH, MANAGER_IFACE, "AudioDevices")
+    check(isinstance(devices, list), "AudioDevices is not a list: %r" % (devices,))
+    for d in devices:
+        check(isinstance(d.get("name"), str) and d["name"], "a device without a name: %r" % (d,))
+        check(isinstance(d.get("display-name"), str), "a device without a display-name: %r" % (d,))
+        check(d.get("direction") in ("source", "sink"), "a device's direction is %r" % (d.get("direction"),))
+    # Read again: the same list, the daemon still serving.
+    check_equal(c.get_value(MANAGER_PATH, MANAGER_IFACE, "AudioDevices"), devices, "AudioDevices read twice")
+    check_equal(c.get_value(MANAGER_PATH, MANAGER_IFACE, "Version"), os.environ.get("TINCAN_VERSION", "0.1.0"),
+                "Version after reading AudioDevices")
+
+
 TESTS = [
     ("tincand is activated from the build tree by the first call and exits 0 on SIGTERM", test_activation),
     ("a call on the default endpoint activates tincand and is answered", test_activation_by_endpoint_call),
     ("Version is the meson.build version", test_version),
+    ("AudioDevices (aa{sv}: name, display-name, direction) is read from GStreamer's device monitor on demand",
+     test_audio_devices),
     ("with no configuration the default endpoint sip:$USER@127.0.0.1 listens on a real port",
      test_default_endpoint),
     ("a taken --default-port makes the default endpoint listen on another free port", test_default_port_taken),
