@@ -22,7 +22,7 @@
 struct _TcEndpointSessions {
   TcEndpoint *endpoint; /* borrowed: owns us */
   GHashTable *sessions; /* id -> TcSession */
-  GHashTable *timers;   /* TcSession -> linger or auto-answer source id */
+  GHashTable *timers;   /* TcSession -> its linger or auto-answer TimerData (owned) */
   guint next_id;
   TcMediaPolicy policy;
   gboolean policy_ready;
@@ -55,7 +55,7 @@ tc_endpoint_sessions_new (TcEndpoint *endpoint)
 
   sessions->endpoint = endpoint;
   sessions->sessions = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
-  sessions->timers = g_hash_table_new (NULL, NULL);
+  sessions->timers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   sessions->next_id = 1;
   return sessions;
 }
@@ -66,6 +66,19 @@ sessions_of (TcEndpoint *endpoint)
   return tc_endpoint_get_sessions_data (endpoint);
 }
 
+/* A session's linger or auto-answer timer, on the stack's clock. */
+typedef struct {
+  TcEndpointSessions *sessions;
+  TcSession *session;
+  guint id;
+} TimerData;
+
+static TcSipClock *
+clock_of (TcEndpointSessions *sessions)
+{
+  return tc_sip_stack_get_clock (tc_endpoint_get_stack (sessions->endpoint));
+}
+
 void
 tc_endpoint_sessions_free (TcEndpointSessions *sessions)
 {
@@ -74,7 +87,7 @@ tc_endpoint_sessions_free (TcEndpointSessions *sessions)
 
   g_hash_table_iter_init (&iter, sessions->timers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_source_remove (GPOINTER_TO_UINT (value));
+    tc_sip_clock_cancel (clock_of (sessions), ((TimerData *) value)->id);
   g_hash_table_unref (sessions->timers);
   g_hash_table_iter_init (&iter, sessions->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -136,49 +149,50 @@ tc_endpoint_get_sessions (TcEndpoint *self)
 
 /* ---- lifetime ------------------------------------------------------------ */
 
-typedef struct {
-  TcEndpointSessions *sessions;
-  TcSession *session;
-} TimerData;
-
 static void
 timer_forget (TcEndpointSessions *sessions, TcSession *session)
 {
-  gpointer id;
+  TimerData *data = g_hash_table_lookup (sessions->timers, session);
 
-  if (g_hash_table_steal_extended (sessions->timers, session, NULL, &id))
-    g_source_remove (GPOINTER_TO_UINT (id));
+  if (!data)
+    return;
+  tc_sip_clock_cancel (clock_of (sessions), data->id);
+  g_hash_table_remove (sessions->timers, session);
 }
 
-static gboolean
+/* Replaces the timer of @session with @func in @delay_ms. */
+static void
+timer_start (TcEndpointSessions *sessions, TcSession *session, guint delay_ms, TcSipClockFunc func)
+{
+  TimerData *data = g_new0 (TimerData, 1);
+
+  timer_forget (sessions, session);
+  data->sessions = sessions;
+  data->session = session;
+  data->id = tc_sip_clock_add_timer (clock_of (sessions), (gint64) delay_ms * 1000, func, data);
+  g_hash_table_insert (sessions->timers, session, data);
+}
+
+static void
 on_linger_done (gpointer user_data)
 {
   TimerData *data = user_data;
   TcEndpointSessions *sessions = data->sessions;
   g_autoptr (TcSession) session = g_object_ref (data->session);
 
-  g_hash_table_remove (sessions->timers, session);
+  g_hash_table_remove (sessions->timers, session); /* frees data */
   g_signal_handlers_disconnect_by_data (session, sessions);
   g_hash_table_remove (sessions->sessions, GUINT_TO_POINTER (tc_session_get_id (session)));
   g_signal_emit (sessions->endpoint, signals[SIGNAL_SESSION_REMOVED], 0, session);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 on_session_state_changed (TcSession *session, const char *state, const char *previous, guint status, const char *reason,
                           GVariant *details, TcEndpointSessions *sessions)
 {
-  TimerData *data;
-
   if (tc_session_get_state (session) != TC_SESSION_STATE_DISCONNECTED)
     return;
-  timer_forget (sessions, session);
-  data = g_new0 (TimerData, 1);
-  data->sessions = sessions;
-  data->session = session;
-  g_hash_table_insert (
-    sessions->timers, session,
-    GUINT_TO_POINTER (g_timeout_add_full (G_PRIORITY_DEFAULT, SESSION_LINGER_MS, on_linger_done, data, g_free)));
+  timer_start (sessions, session, SESSION_LINGER_MS, on_linger_done);
 }
 
 static void
@@ -219,17 +233,16 @@ tc_endpoint_call (TcEndpoint *self, const char *target, const TcSessionOptions *
 
 /* ---- incoming ------------------------------------------------------------ */
 
-static gboolean
+static void
 on_auto_answer (gpointer user_data)
 {
   TimerData *data = user_data;
+  g_autoptr (TcSession) session = g_object_ref (data->session);
   g_autoptr (GError) error = NULL;
 
-  g_hash_table_remove (data->sessions->timers, data->session);
-  if (tc_session_get_state (data->session) == TC_SESSION_STATE_INCOMING &&
-      !tc_session_accept (data->session, NULL, &error))
-    g_message ("session %u: auto-answer failed: %s", tc_session_get_id (data->session), error->message);
-  return G_SOURCE_REMOVE;
+  g_hash_table_remove (data->sessions->timers, session); /* frees data */
+  if (tc_session_get_state (session) == TC_SESSION_STATE_INCOMING && !tc_session_accept (session, NULL, &error))
+    g_message ("session %u: auto-answer failed: %s", tc_session_get_id (session), error->message);
 }
 
 static void
@@ -273,15 +286,7 @@ handle_invite (TcEndpoint *self, TcSipIncoming *incoming)
   g_signal_emit (self, signals[SIGNAL_INCOMING_SESSION], 0, session, tc_details_new (request, NULL));
 
   if (g_str_equal (policy, "auto-answer") && tc_session_get_state (session) == TC_SESSION_STATE_INCOMING)
-    {
-      TimerData *data = g_new0 (TimerData, 1);
-
-      data->sessions = sessions;
-      data->session = session;
-      g_hash_table_insert (sessions->timers, session,
-                           GUINT_TO_POINTER (g_timeout_add_full (G_PRIORITY_DEFAULT, settings->auto_answer_delay,
-                                                                 on_auto_answer, data, g_free)));
-    }
+    timer_start (sessions, session, settings->auto_answer_delay, on_auto_answer);
 }
 
 static TcSession *

@@ -57,7 +57,11 @@ handle_offer_request (TcSession *self, TcSipIncoming *incoming, gboolean is_invi
   g_autoptr (GError) error = NULL;
   g_autofree char *answer = NULL;
 
-  if (self->reinvite && is_invite)
+  /* §14.2: an INVITE while ours is in progress; RFC 3311 §5.2: an offer
+   * while one of ours waits for its answer (a re-INVITE of ours, or a
+   * session refresh). */
+  if ((is_invite && (self->reinvite || (self->timer_request && self->timer_request_invite))) ||
+      (tc_session_message_has_sdp (request) && self->sdp && tc_sdp_session_has_pending_offer (self->sdp)))
     {
       tc_sip_incoming_respond_status (incoming, 491, "Request Pending", NULL);
       return;
@@ -302,7 +306,7 @@ tc_session_dialog_abort_operations (TcSession *self, const char *why)
 
   for (guint i = 0; i < self->operations->len; i++)
     g_ptr_array_add (tasks, g_object_ref (self->operations->pdata[i]));
-  g_clear_handle_id (&self->glare_timer, g_source_remove);
+  tc_sip_clock_clear_timer (self->clock, &self->glare_timer);
   for (guint i = 0; i < tasks->len; i++)
     {
       GTask *task = tasks->pdata[i];
@@ -358,7 +362,7 @@ send_in_dialog (TcSession *self, TcSipMessageBuilder *builder, const TcSipReques
 
 static gboolean send_reinvite (GTask *task, GError **error);
 
-static gboolean
+static void
 on_glare_timer (gpointer user_data)
 {
   GTask *task = user_data;
@@ -368,7 +372,6 @@ on_glare_timer (gpointer user_data)
   op->session->glare_timer = 0;
   if (!send_reinvite (task, &error))
     operation_finish (task, error);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -390,7 +393,10 @@ on_reinvite_final (TcSipRequest *request, TcSipMessage *response, TcSipDialog *d
       guint ms = self->outgoing ? g_random_int_range (2100, 4001) : g_random_int_range (0, 2001);
 
       g_debug ("session %u: 491 to our re-INVITE, again in %u ms", self->id, ms);
-      self->glare_timer = g_timeout_add (ms, on_glare_timer, task);
+      /* The offer is refused: none of ours waits during the back-off, so
+       * the peer's re-INVITE is answered meanwhile. */
+      tc_session_media_offer_rejected (self);
+      self->glare_timer = tc_sip_clock_add_timer (self->clock, (gint64) ms * 1000, on_glare_timer, task);
       return;
     }
   error = operation_outcome (op, response, sip_error);
@@ -457,6 +463,7 @@ send_reinvite (GTask *task, GError **error)
                                   : TC_MEDIA_DIRECTION_SENDRECV;
   offer = tc_session_media_offer (self, direction);
   tc_sip_message_builder_add_header (builder, "Allow", ALLOW_IN_DIALOG);
+  tc_session_timer_add_to_request (self, builder);
   tc_sip_message_builder_set_body (builder, "application/sdp", offer, strlen (offer));
   op->request = send_in_dialog (self, builder, &reinvite_handlers, task, &local);
   if (!op->request)
@@ -477,7 +484,9 @@ tc_session_hold_async (TcSession *self, gboolean hold, GCancellable *cancellable
 
   g_return_if_fail (TC_IS_SESSION (self));
 
-  if (self->reinvite_task)
+  /* §14.1: no INVITE of ours while another is in progress (a session
+   * refresh included). */
+  if (self->reinvite_task || (self->timer_request && self->timer_request_invite))
     {
       g_task_report_new_error (self, callback, user_data, tc_session_hold_async, TC_CORE_ERROR, TC_CORE_ERROR_BUSY,
                                "a re-INVITE of this session is in progress");

@@ -38,6 +38,7 @@ session_new (TcEndpoint *endpoint, guint id, gboolean outgoing)
   TcSession *self = g_object_new (TC_TYPE_SESSION, NULL);
 
   self->endpoint = endpoint;
+  self->clock = tc_sip_clock_ref (tc_sip_stack_get_clock (tc_endpoint_get_stack (endpoint)));
   self->id = id;
   self->outgoing = outgoing;
   tc_media_policy_copy (&self->policy, tc_endpoint_get_media_policy (endpoint));

@@ -107,13 +107,30 @@ tc_session_media_prepare (TcSession *self, GError **error)
 char *
 tc_session_media_offer (TcSession *self, TcMediaDirection direction)
 {
+  self->sdp_stale = FALSE;
   return tc_sdp_session_create_offer (self->sdp, direction);
 }
 
 void
 tc_session_media_offer_rejected (TcSession *self)
 {
+  if (!tc_sdp_session_has_pending_offer (self->sdp))
+    return;
   tc_sdp_session_cancel_offer (self->sdp);
+  self->sdp_stale = TRUE;
+}
+
+char *
+tc_session_media_refresh_offer (TcSession *self)
+{
+  const char *last = tc_sdp_session_get_local_sdp (self->sdp);
+
+  /* "The offer MUST indicate that it has not changed": the same o=
+   * version, so the same text.  A new offer can differ from the answer
+   * we gave (our whole codec list, a=rtcp-mux) and take a new version. */
+  if (last && !self->sdp_stale && !tc_sdp_session_has_pending_offer (self->sdp))
+    return g_strdup (last);
+  return tc_session_media_offer (self, tc_session_media_local_direction (self));
 }
 
 void
@@ -182,6 +199,7 @@ tc_session_media_offer_received (TcSession *self, const char *sdp, gsize len, GE
       tc_media_params_clear (&params);
       return NULL;
     }
+  self->sdp_stale = FALSE;
   take_params (self, &params);
   return answer;
 }

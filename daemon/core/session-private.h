@@ -19,6 +19,7 @@ struct _TcSession {
   GObject parent_instance;
 
   TcEndpoint *endpoint; /* borrowed: the endpoint ends its sessions before it goes */
+  TcSipClock *clock;    /* the stack's: glare and session timers */
   guint id;
   gboolean outgoing;
   TcSessionState state;
@@ -50,7 +51,7 @@ struct _TcSession {
   TcSipRequest *reinvite;
   GTask *reinvite_task;
   gboolean reinvite_hold;
-  guint glare_timer;
+  guint glare_timer;     /* on self->clock */
   GPtrArray *operations; /* GTask: INFO in flight */
 
   /* media */
@@ -59,13 +60,15 @@ struct _TcSession {
   gboolean media_started;
   TcMediaParams params; /* the last offer/answer's result, when have_params */
   gboolean have_params;
+  gboolean sdp_stale; /* our last SDP was an offer the peer refused: not the session's state */
 
   /* session timer (RFC 4028, session-timer.c) */
   guint timer_interval; /* s; 0: none */
   gboolean timer_refresher;
-  guint timer_source;
+  guint timer_source; /* on self->clock */
   TcSipRequest *timer_request;
-  TcSipMessage *peer_allow; /* the peer's last request or 2xx (its Allow) */
+  gboolean timer_request_invite; /* it is a re-INVITE (not an UPDATE) */
+  TcSipMessage *peer_allow;      /* the peer's last request or 2xx with an Allow */
 };
 
 /* session.c */
@@ -117,6 +120,10 @@ gboolean tc_session_media_prepare (TcSession *self, GError **error);
 char *tc_session_media_offer (TcSession *self, TcMediaDirection direction);
 /* Our offer got a non-2xx: the negotiated state stays as before. */
 void tc_session_media_offer_rejected (TcSession *self);
+/* The SDP of a session refresh re-INVITE (RFC 4028 §7.4): the last we
+ * sent, o= version included, while it still describes the session (no
+ * offer waits for it then); else a new offer. */
+char *tc_session_media_refresh_offer (TcSession *self);
 /* Another fork answers the same initial offer: arms it again. */
 void tc_session_media_rearm_offer (TcSession *self);
 /* A remote answer to our last offer: negotiated and applied to the media
@@ -144,6 +151,9 @@ gboolean tc_session_timer_check_request (TcSession *self, TcSipIncoming *incomin
 void tc_session_timer_answer (TcSession *self, TcSipMessage *request, TcSipMessageBuilder *response);
 /* The 2xx to our INVITE: arms the timer it asks for. */
 void tc_session_timer_answered (TcSession *self, TcSipMessage *response);
+/* Supported: timer, and Session-Expires while a timer runs, for a
+ * re-INVITE of ours (Hold/Resume), which refreshes the session too. */
+void tc_session_timer_add_to_request (TcSession *self, TcSipMessageBuilder *builder);
 void tc_session_timer_stop (TcSession *self);
 
 /* ---- what the endpoint does ---------------------------------------------- */

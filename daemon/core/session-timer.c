@@ -42,6 +42,17 @@ allows_update (TcSipMessage *message)
   return message && has_option_tag (message, TC_SIP_HEADER_ALLOW, "UPDATE");
 }
 
+/* The peer's Allow, from its last request or 2xx that had one: a message
+ * without Allow says nothing of what the peer supports (RFC 3261 §20.5). */
+static void
+remember_allow (TcSession *self, TcSipMessage *message)
+{
+  if (tc_sip_message_find_header (message, TC_SIP_HEADER_ALLOW, 0) < 0)
+    return;
+  g_clear_pointer (&self->peer_allow, tc_sip_message_unref);
+  self->peer_allow = tc_sip_message_ref (message);
+}
+
 static void arm (TcSession *self);
 
 static void
@@ -99,9 +110,9 @@ send_refresh (TcSession *self)
   TcSipMessageBuilder *builder;
   TcSipRequestOptions options;
 
-  if (self->reinvite || self->timer_request)
+  if (self->reinvite || self->reinvite_task || self->timer_request)
     {
-      arm (self); /* a re-INVITE of ours refreshes anyway */
+      arm (self); /* a re-INVITE of ours (maybe in its 491 back-off) refreshes anyway */
       return;
     }
   builder = tc_sip_dialog_build_request (self->dialog, update ? "UPDATE" : "INVITE", &error);
@@ -110,12 +121,13 @@ send_refresh (TcSession *self)
       g_message ("session %u: cannot build the session refresh: %s", self->id, error->message);
       return;
     }
-  tc_sip_message_builder_add_header_printf (builder, "Session-Expires", "%u;refresher=%s", self->timer_interval,
-                                            tc_sip_dialog_is_uac (self->dialog) ? "uac" : "uas");
+  /* The refresher parameter names a side of this transaction, not of the
+   * dialog: we send the refresh and stay the refresher (§7.4). */
+  tc_sip_message_builder_add_header_printf (builder, "Session-Expires", "%u;refresher=uac", self->timer_interval);
   tc_sip_message_builder_add_header (builder, "Supported", "timer");
   if (!update)
     {
-      offer = tc_session_media_offer (self, tc_session_media_local_direction (self));
+      offer = tc_session_media_refresh_offer (self);
       tc_sip_message_builder_set_body (builder, "application/sdp", offer, strlen (offer));
     }
   tc_session_add_request_headers (self, builder);
@@ -124,27 +136,27 @@ send_refresh (TcSession *self)
   options.contact_user = tc_endpoint_get_contact_user (self->endpoint);
   self->timer_request = tc_sip_stack_send_request (tc_endpoint_get_stack (self->endpoint), self->dialog, builder,
                                                    &options, &refresh_handlers, self, &error);
+  self->timer_request_invite = !update;
   if (!self->timer_request)
     g_message ("session %u: session refresh not sent: %s", self->id, error->message);
 }
 
-static gboolean
+static void
 on_timer (gpointer user_data)
 {
   TcSession *self = user_data;
 
   self->timer_source = 0;
   if (self->state == TC_SESSION_STATE_DISCONNECTED || !self->dialog)
-    return G_SOURCE_REMOVE;
+    return;
   if (self->timer_refresher)
     {
       send_refresh (self);
-      return G_SOURCE_REMOVE;
+      return;
     }
   g_message ("session %u: no session refresh within %u s, ending the call", self->id, self->timer_interval);
   tc_session_send_bye (self, "SIP;cause=408;text=\"session expired\"");
   tc_session_set_state (self, TC_SESSION_STATE_DISCONNECTED, 408, "Session Expired", NULL, "session-expired", NULL);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -152,18 +164,19 @@ arm (TcSession *self)
 {
   guint seconds;
 
-  g_clear_handle_id (&self->timer_source, g_source_remove);
+  tc_sip_clock_clear_timer (self->clock, &self->timer_source);
   if (!self->timer_interval || self->state == TC_SESSION_STATE_DISCONNECTED)
     return;
   seconds =
     self->timer_refresher ? self->timer_interval / 2 : self->timer_interval - MIN (32, self->timer_interval / 3);
-  self->timer_source = g_timeout_add_seconds (seconds, on_timer, self);
+  self->timer_source = tc_sip_clock_add_timer (self->clock, (gint64) seconds * G_USEC_PER_SEC, on_timer, self);
 }
 
 void
 tc_session_timer_stop (TcSession *self)
 {
-  g_clear_handle_id (&self->timer_source, g_source_remove);
+  if (self->clock)
+    tc_sip_clock_clear_timer (self->clock, &self->timer_source);
   if (self->timer_request)
     tc_sip_request_abandon (self->timer_request);
   g_clear_pointer (&self->timer_request, tc_sip_request_unref);
@@ -192,8 +205,7 @@ tc_session_timer_answer (TcSession *self, TcSipMessage *request, TcSipMessageBui
   gboolean uac_supports = has_option_tag (request, TC_SIP_HEADER_SUPPORTED, "timer");
   const char *refresher;
 
-  g_clear_pointer (&self->peer_allow, tc_sip_message_unref);
-  self->peer_allow = tc_sip_message_ref (request);
+  remember_allow (self, request);
   if (!tc_sip_message_get_session_expires (request, &se))
     {
       if (!self->timer_interval)
@@ -216,14 +228,27 @@ tc_session_timer_answer (TcSession *self, TcSipMessage *request, TcSipMessageBui
 }
 
 void
+tc_session_timer_add_to_request (TcSession *self, TcSipMessageBuilder *builder)
+{
+  tc_sip_message_builder_add_header (builder, "Supported", "timer");
+  /* §7.4: a re-INVITE of ours refreshes the session; we are its UAC. */
+  if (self->timer_interval)
+    tc_sip_message_builder_add_header_printf (builder, "Session-Expires", "%u;refresher=uac", self->timer_interval);
+}
+
+void
 tc_session_timer_answered (TcSession *self, TcSipMessage *response)
 {
   TcSipSessionExpires se;
 
-  g_clear_pointer (&self->peer_allow, tc_sip_message_unref);
-  self->peer_allow = tc_sip_message_ref (response);
+  remember_allow (self, response);
   if (!tc_sip_message_get_session_expires (response, &se) || se.delta < MIN_SE)
-    return;
+    {
+      /* §7.2: a 2xx without Session-Expires means no session timer. */
+      self->timer_interval = 0;
+      tc_sip_clock_clear_timer (self->clock, &self->timer_source);
+      return;
+    }
   self->timer_interval = se.delta;
   /* We sent the request: we are its UAC (§7.2). */
   self->timer_refresher = !tc_sip_str_is_set (se.refresher) || tc_sip_str_equal_ci (se.refresher, "uac");

@@ -229,7 +229,7 @@ tc_session_set_state (TcSession *self, TcSessionState state, guint status, const
              cause ? cause : "");
   if (state == TC_SESSION_STATE_DISCONNECTED)
     {
-      g_clear_handle_id (&self->glare_timer, g_source_remove);
+      tc_sip_clock_clear_timer (self->clock, &self->glare_timer);
       tc_session_timer_stop (self);
       tc_session_media_stop (self);
       tc_session_dialog_abort_operations (self, "the call ended");
@@ -697,7 +697,8 @@ tc_session_dispose (GObject *object)
 {
   TcSession *self = TC_SESSION (object);
 
-  g_clear_handle_id (&self->glare_timer, g_source_remove);
+  if (self->clock)
+    tc_sip_clock_clear_timer (self->clock, &self->glare_timer);
   tc_session_timer_stop (self);
   tc_session_media_stop (self);
   if (self->invite)
@@ -718,6 +719,7 @@ tc_session_finalize (GObject *object)
   TcSession *self = TC_SESSION (object);
 
   g_clear_pointer (&self->sdp, tc_sdp_session_free);
+  g_clear_pointer (&self->clock, tc_sip_clock_unref);
   if (self->have_params)
     tc_media_params_clear (&self->params);
   g_clear_pointer (&self->dialog, tc_sip_dialog_unref);
