@@ -81,9 +81,8 @@ print_endpoint_table (GPtrArray *endpoints)
   enum {
     N_COLUMNS = G_N_ELEMENTS (headings)
   };
-  glong widths[N_COLUMNS];
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
-  guint i, c;
+  guint i;
 
   g_ptr_array_add (rows, g_memdup2 (headings, sizeof headings));
   for (i = 0; i < endpoints->len; i++)
@@ -98,31 +97,7 @@ print_endpoint_table (GPtrArray *endpoints)
       row[4] = tc_ctl_or_dash (tc_dbus_endpoint_get_contact (endpoint));
       g_ptr_array_add (rows, row);
     }
-
-  for (c = 0; c < N_COLUMNS; c++)
-    {
-      widths[c] = 0;
-      for (i = 0; i < rows->len; i++)
-        widths[c] = MAX (widths[c], g_utf8_strlen (((const char **) g_ptr_array_index (rows, i))[c], -1));
-    }
-  for (i = 0; i < rows->len; i++)
-    {
-      const char **row = g_ptr_array_index (rows, i);
-      g_autoptr (GString) line = g_string_new (NULL);
-
-      for (c = 0; c < N_COLUMNS; c++)
-        {
-          g_string_append (line, row[c]);
-          if (c + 1 < N_COLUMNS)
-            {
-              glong pad = widths[c] - g_utf8_strlen (row[c], -1) + 2;
-
-              while (pad-- > 0)
-                g_string_append_c (line, ' ');
-            }
-        }
-      tc_ctl_write_line (line->str);
-    }
+  tc_ctl_write_table (rows, N_COLUMNS);
 }
 
 int
@@ -178,17 +153,15 @@ compare_strings (gconstpointer a, gconstpointer b)
 }
 
 /**
- * tc_ctl_endpoint_properties:
+ * tc_ctl_proxy_properties:
  *
- * Returns the cached properties of @endpoint as a{sv} with their D-Bus names:
- * those of the interface XML in its order, then any other the daemon has (a
- * newer daemon), sorted by name.
+ * Returns the cached properties of @proxy as a{sv} with their D-Bus names:
+ * those of @info (the interface XML) in its order, then any other the daemon
+ * has (a newer daemon), sorted by name.
  */
 GVariant *
-tc_ctl_endpoint_properties (TcDBusEndpoint *endpoint)
+tc_ctl_proxy_properties (GDBusProxy *proxy, GDBusInterfaceInfo *info)
 {
-  GDBusProxy *proxy = G_DBUS_PROXY (endpoint);
-  GDBusInterfaceInfo *info = tc_dbus_endpoint_interface_info ();
   g_auto (GStrv) cached = g_dbus_proxy_get_cached_property_names (proxy);
   g_autoptr (GPtrArray) others = g_ptr_array_new ();
   GVariantBuilder properties;
@@ -216,6 +189,13 @@ tc_ctl_endpoint_properties (TcDBusEndpoint *endpoint)
       g_variant_builder_add (&properties, "{sv}", name, value);
     }
   return g_variant_builder_end (&properties);
+}
+
+/* The endpoint's properties, as tc_ctl_proxy_properties() gives them. */
+GVariant *
+tc_ctl_endpoint_properties (TcDBusEndpoint *endpoint)
+{
+  return tc_ctl_proxy_properties (G_DBUS_PROXY (endpoint), tc_dbus_endpoint_interface_info ());
 }
 
 int
@@ -311,8 +291,8 @@ clear_secret (char **secret)
 }
 
 /* Parses --header "Name: value" values into a(ss); NULL with a usage error. */
-static GVariant *
-parse_headers (TcCtl *ctl, char **headers, int *status)
+GVariant *
+tc_ctl_parse_headers (TcCtl *ctl, char **headers, int *status)
 {
   GVariantBuilder builder;
   guint i;
@@ -448,7 +428,7 @@ build_settings (TcCtl *ctl, const char *uri, AddOptions *o, int *status)
     g_variant_builder_add (&settings, "{sv}", "persist", g_variant_new_boolean (TRUE));
   if (o->headers)
     {
-      GVariant *headers = parse_headers (ctl, o->headers, status);
+      GVariant *headers = tc_ctl_parse_headers (ctl, o->headers, status);
 
       if (!headers)
         return NULL;

@@ -583,6 +583,41 @@ tc_ctl_write_line (const char *line)
   fflush (stdout);
 }
 
+/* Writes @rows (each an array of @n_columns strings, the first row the headings) as a
+ * table: columns separated by two spaces, each as wide as its widest cell. */
+void
+tc_ctl_write_table (GPtrArray *rows, guint n_columns)
+{
+  g_autofree glong *widths = g_new0 (glong, n_columns);
+  guint i, c;
+
+  for (i = 0; i < rows->len; i++)
+    {
+      const char *const *row = g_ptr_array_index (rows, i);
+
+      for (c = 0; c < n_columns; c++)
+        widths[c] = MAX (widths[c], g_utf8_strlen (row[c], -1));
+    }
+  for (i = 0; i < rows->len; i++)
+    {
+      const char *const *row = g_ptr_array_index (rows, i);
+      g_autoptr (GString) line = g_string_new (NULL);
+
+      for (c = 0; c < n_columns; c++)
+        {
+          g_string_append (line, row[c]);
+          if (c + 1 < n_columns)
+            {
+              glong pad = widths[c] - g_utf8_strlen (row[c], -1) + 2;
+
+              while (pad-- > 0)
+                g_string_append_c (line, ' ');
+            }
+        }
+      tc_ctl_write_line (line->str);
+    }
+}
+
 /* Ends @record and writes it as JSON (--json) or as a text line. */
 void
 tc_ctl_emit_record (TcCtl *ctl, GVariantBuilder *record)

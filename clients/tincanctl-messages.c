@@ -125,9 +125,7 @@ tc_ctl_cmd_send (TcCtl *ctl, char **argv)
   if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, &path, &endpoint)))
     return status;
 
-  /* A cookie below 2^53, so that JSON readers that use doubles keep it exact. */
-  send.cookie = (((guint64) g_random_int () << 32) | g_random_int ()) & ((G_GUINT64_CONSTANT (1) << 53) - 1);
-  send.cookie = MAX (send.cookie, 1);
+  send.cookie = tc_ctl_new_cookie ();
   send.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (endpoint, "g-signal", G_CALLBACK (on_send_signal), &send);
 

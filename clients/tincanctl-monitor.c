@@ -5,10 +5,10 @@
  * or SIGTERM (exit 0).
  *
  * It follows the daemon through the generated object manager client: the
- * endpoint signals arrive as interface-proxy-signal, property changes as
- * interface-proxy-properties-changed, endpoints appearing and going as
- * object-added/object-removed (ObjectManager InterfacesAdded/Removed), and
- * a daemon restart as a change of name owner.  The Manager's own property
+ * endpoint, session and media signals arrive as interface-proxy-signal,
+ * property changes as interface-proxy-properties-changed, endpoints and
+ * sessions appearing and going as object-added/object-removed (ObjectManager
+ * InterfacesAdded/Removed), and a daemon restart as a change of name owner.  The Manager's own property
  * changes come from its proxy.  Every event has "event" and "time" (ISO 8601;
  * UTC in JSON, local in text, where it leads the line).
  */
@@ -81,20 +81,102 @@ event_emit (Monitor *m, GVariantBuilder *record)
   tc_ctl_write_line (line);
 }
 
-/* Adds "endpoint" and "path" for an endpoint, else "path". */
+static gboolean
+is_session_path (const char *path)
+{
+  g_autofree char *name = tc_ctl_session_name (path);
+
+  return name != NULL;
+}
+
+/* Adds "endpoint" and "path" for an endpoint, "endpoint", "session" and "path"
+ * for a session, else "path". */
 static void
 event_add_object (GVariantBuilder *record, const char *path)
 {
   if (is_endpoint_path (path))
     tc_ctl_record_add_endpoint (record, path);
+  else if (is_session_path (path))
+    tc_ctl_record_add_session (record, path);
   else
     g_variant_builder_add (record, "{sv}", "path", g_variant_new_object_path (path));
 }
 
-/* ---- endpoint signals ---- */
+/* Whether @interface.@member with the arguments @params is the signal @want_interface.@want_member@signature. */
+static gboolean
+is_signal (const char *interface, const char *member, GVariant *params, const char *want_interface,
+           const char *want_member, const char *signature)
+{
+  return strcmp (interface, want_interface) == 0 && strcmp (member, want_member) == 0 &&
+         g_variant_is_of_type (params, G_VARIANT_TYPE (signature));
+}
+
+/* ---- signals ---- */
+
+/* The session and media signals; FALSE for one this client does not know. */
+static gboolean
+session_event (Monitor *m, GVariantBuilder *record, const char *path, const char *interface, const char *member,
+               GVariant *params, GVariant **details)
+{
+  g_autoptr (GVariant) bytes = NULL;
+  const char *a, *b, *c;
+  guint32 number;
+
+  if (is_signal (interface, member, params, TC_CTL_SESSION_IFACE, "StateChanged", "(ssusa{sv})"))
+    {
+      g_variant_get (params, "(&s&su&s@a{sv})", &a, &b, &number, &c, details);
+      event_begin (m, record, "session-state-changed");
+      event_add_object (record, path);
+      tc_ctl_record_add_string (record, "state", a);
+      tc_ctl_record_add_string (record, "previous", b);
+      g_variant_builder_add (record, "{sv}", "sip_status", g_variant_new_uint32 (number));
+      tc_ctl_record_add_string (record, "reason", c);
+    }
+  else if (is_signal (interface, member, params, TC_CTL_SESSION_IFACE, "DtmfReceived", "(su)"))
+    {
+      g_variant_get (params, "(&su)", &a, &number);
+      event_begin (m, record, "dtmf-received");
+      event_add_object (record, path);
+      tc_ctl_record_add_string (record, "digit", a);
+      g_variant_builder_add (record, "{sv}", "duration_ms", g_variant_new_uint32 (number));
+    }
+  else if (is_signal (interface, member, params, TC_CTL_SESSION_IFACE, "InfoReceived", "(saya{sv})"))
+    {
+      g_variant_get (params, "(&s@ay@a{sv})", &a, &bytes, details);
+      event_begin (m, record, "info-received");
+      event_add_object (record, path);
+      tc_ctl_record_add_string (record, "content_type", a);
+      tc_ctl_record_add_body (record, bytes);
+    }
+  else if (is_signal (interface, member, params, TC_CTL_SESSION_IFACE, "ReInviteReceived", "(a{sv})"))
+    {
+      g_variant_get (params, "(@a{sv})", details);
+      event_begin (m, record, "reinvite-received");
+      event_add_object (record, path);
+    }
+  else if (is_signal (interface, member, params, TC_CTL_MEDIA_IFACE, "Failed", "(ss)"))
+    {
+      g_variant_get (params, "(&s&s)", &a, &b);
+      event_begin (m, record, "media-failed");
+      event_add_object (record, path);
+      tc_ctl_record_add_string (record, "cause", a);
+      tc_ctl_record_add_string (record, "message", b);
+    }
+  else if (is_signal (interface, member, params, TC_CTL_MEDIA_IFACE, "PlaybackFinished", "(ss)"))
+    {
+      g_variant_get (params, "(&s&s)", &a, &b);
+      event_begin (m, record, "playback-finished");
+      event_add_object (record, path);
+      tc_ctl_record_add_string (record, "file", a);
+      tc_ctl_record_add_string (record, "error", b);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
 
 static void
-emit_endpoint_signal (Monitor *m, const char *path, const char *interface, const char *member, GVariant *params)
+emit_signal (Monitor *m, const char *path, const char *interface, const char *member, GVariant *params)
 {
   GVariantBuilder record;
   const char *a, *b, *c, *d;
@@ -103,8 +185,10 @@ emit_endpoint_signal (Monitor *m, const char *path, const char *interface, const
   g_autoptr (GVariant) bytes = NULL;
   g_autoptr (GVariant) details = NULL;
 
-  if (strcmp (interface, TC_CTL_ENDPOINT_IFACE) == 0 && strcmp (member, "RegistrationStateChanged") == 0 &&
-      g_variant_is_of_type (params, G_VARIANT_TYPE ("(ssusa{sv})")))
+  if (session_event (m, &record, path, interface, member, params, &details))
+    ;
+  else if (strcmp (interface, TC_CTL_ENDPOINT_IFACE) == 0 && strcmp (member, "RegistrationStateChanged") == 0 &&
+           g_variant_is_of_type (params, G_VARIANT_TYPE ("(ssusa{sv})")))
     {
       g_variant_get (params, "(&s&su&s@a{sv})", &a, &b, &status, &c, &details);
       event_begin (m, &record, "registration-state-changed");
@@ -126,8 +210,15 @@ emit_endpoint_signal (Monitor *m, const char *path, const char *interface, const
       tc_ctl_record_add_string (&record, "content_type", d);
       tc_ctl_record_add_body (&record, bytes);
     }
-  else if (strcmp (interface, TC_CTL_ENDPOINT_IFACE) == 0 && strcmp (member, "OperationComplete") == 0 &&
-           g_variant_is_of_type (params, G_VARIANT_TYPE ("(tusa{sv})")))
+  else if (is_signal (interface, member, params, TC_CTL_ENDPOINT_IFACE, "IncomingSession", "(oa{sv})"))
+    {
+      g_variant_get (params, "(&o@a{sv})", &a, &details);
+      /* About the new session: its endpoint, name and path. */
+      event_begin (m, &record, "incoming-session");
+      event_add_object (&record, a);
+    }
+  else if ((strcmp (interface, TC_CTL_ENDPOINT_IFACE) == 0 || strcmp (interface, TC_CTL_SESSION_IFACE) == 0) &&
+           strcmp (member, "OperationComplete") == 0 && g_variant_is_of_type (params, G_VARIANT_TYPE ("(tusa{sv})")))
     {
       g_variant_get (params, "(tu&s@a{sv})", &cookie, &status, &a, &details);
       event_begin (m, &record, "operation-complete");
@@ -167,7 +258,7 @@ on_interface_proxy_signal (GDBusObjectManagerClient *manager, GDBusObjectProxy *
   const char *path = g_dbus_proxy_get_object_path (proxy);
 
   if (monitor_wants (m, path))
-    emit_endpoint_signal (m, path, g_dbus_proxy_get_interface_name (proxy), member, params);
+    emit_signal (m, path, g_dbus_proxy_get_interface_name (proxy), member, params);
 }
 
 /* ---- properties ---- */
@@ -215,6 +306,7 @@ emit_object (Monitor *m, GDBusObject *object, gboolean added)
 {
   const char *path = g_dbus_object_get_object_path (object);
   g_autoptr (GDBusInterface) endpoint = g_dbus_object_get_interface (object, TC_CTL_ENDPOINT_IFACE);
+  g_autoptr (GDBusInterface) session = g_dbus_object_get_interface (object, TC_CTL_SESSION_IFACE);
   GVariantBuilder record;
 
   if (!monitor_wants (m, path))
@@ -228,6 +320,18 @@ emit_object (Monitor *m, GDBusObject *object, gboolean added)
         {
           g_autoptr (GVariant) properties =
             g_variant_ref_sink (tc_ctl_endpoint_properties (TC_DBUS_ENDPOINT (endpoint)));
+
+          g_variant_builder_add (&record, "{sv}", "properties", tc_ctl_snake_case_keys (properties));
+        }
+    }
+  else if (session && is_session_path (path))
+    {
+      event_begin (m, &record, added ? "session-added" : "session-removed");
+      tc_ctl_record_add_session (&record, path);
+      if (added)
+        {
+          g_autoptr (GVariant) properties =
+            g_variant_ref_sink (tc_ctl_proxy_properties (G_DBUS_PROXY (session), tc_dbus_session_interface_info ()));
 
           g_variant_builder_add (&record, "{sv}", "properties", tc_ctl_snake_case_keys (properties));
         }
@@ -343,9 +447,12 @@ tc_ctl_cmd_monitor (TcCtl *ctl, char **argv)
   if (!tc_ctl_parse (ctl, argv, NULL,
                      "Events (the \"event\" key, or the word after the time in text): monitor-started,\n"
                      "registration-state-changed, message-received, operation-complete, connection-lost,\n"
-                     "endpoint-added, endpoint-removed, properties-changed, daemon-appeared, daemon-vanished\n"
+                     "endpoint-added, endpoint-removed, properties-changed, daemon-appeared, daemon-vanished;\n"
+                     "for calls incoming-session, session-added, session-removed, session-state-changed,\n"
+                     "dtmf-received, info-received, reinvite-received, media-failed, playback-finished\n"
                      "(and object-added, object-removed, signal for objects and signals this client does not\n"
-                     "know).  Runs until SIGINT or SIGTERM.",
+                     "know).  Session events carry endpoint, session (ENDPOINT/N) and path.  Runs until\n"
+                     "SIGINT or SIGTERM.",
                      0, 1, &args, &status))
     return status;
   if (args[0] && !(filter = tc_ctl_endpoint_path (ctl, args[0], &status)))

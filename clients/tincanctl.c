@@ -26,6 +26,19 @@ static const TcCtlCommand commands[] = {
   { "send", "ENDPOINT TARGET [TEXT]", "Send a page-mode MESSAGE and print the outcome", tc_ctl_cmd_send },
   { "messages", "ENDPOINT", "List received messages not yet acknowledged; --ack them", tc_ctl_cmd_messages },
   { "ack", "ENDPOINT ID", "Acknowledge a received message", tc_ctl_cmd_ack },
+  { "call", "ENDPOINT TARGET", "Call TARGET and print the session; --wait until it is answered or ends",
+    tc_ctl_cmd_call },
+  { "sessions", "[ENDPOINT]", "List the calls: state, direction, far end, codec, remote hold", tc_ctl_cmd_sessions },
+  { "answer", "SESSION", "Answer an incoming call", tc_ctl_cmd_answer },
+  { "reject", "SESSION [STATUS [REASON]]", "Refuse an incoming call (default 486 Busy Here)", tc_ctl_cmd_reject },
+  { "hangup", "SESSION", "End a call however far it got; --wait until it has ended", tc_ctl_cmd_hangup },
+  { "hold", "SESSION", "Put a call on hold and print the outcome", tc_ctl_cmd_hold },
+  { "resume", "SESSION", "Take a call off hold and print the outcome", tc_ctl_cmd_resume },
+  { "dtmf", "SESSION DIGITS", "Send DTMF digits (RFC 4733) in a call", tc_ctl_cmd_dtmf },
+  { "info", "SESSION CONTENT-TYPE BODY", "Send an INFO request in a call and print the outcome", tc_ctl_cmd_info },
+  { "play", "SESSION FILE", "Play a WAV or Ogg file into a call", tc_ctl_cmd_play },
+  { "record", "SESSION [FILE]", "Record a call to a WAV file; --stop the recording", tc_ctl_cmd_record },
+  { "mute", "SESSION on|off", "Mute or unmute our audio in a call", tc_ctl_cmd_mute },
   { "trace", "on|off", "Switch the daemon's SIP message trace on or off", tc_ctl_cmd_trace },
   { "monitor", "[ENDPOINT]", "Print every event as it happens, until interrupted", tc_ctl_cmd_monitor },
   { "version", "", "Print the versions of tincanctl and tincand", tc_ctl_cmd_version },
@@ -34,6 +47,10 @@ static const TcCtlCommand commands[] = {
 static const char endpoint_help[] =
   "ENDPOINT is an endpoint id (e.g. \"default\"), its object path\n" TC_CTL_ENDPOINT_PREFIX
   "ID, or its URI (sip:... or sips:..., as the Uri property says).";
+
+static const char session_help[] =
+  "SESSION is ENDPOINT/N (e.g. default/1: the endpoint as above and the session number)\n"
+  "or the session's object path " TC_CTL_ENDPOINT_PREFIX "ID/session/N.";
 
 static const char exit_help[] = "Exit status:\n"
                                 "  0  success\n"
@@ -60,19 +77,20 @@ print_main_help (void)
     {
       g_autofree char *usage = g_strjoin (" ", commands[i].name, commands[i].params, NULL);
 
-      fprintf (out, "  %-28s %s\n", usage, commands[i].summary);
+      fprintf (out, "  %-32s %s\n", usage, commands[i].summary);
     }
   fprintf (out,
            "\n%s\n"
+           "%s\n"
            "\n"
            "Global options (before or after the command):\n"
-           "  -j, --json                   Print one JSON object per line on standard output\n"
-           "  --address ADDRESS            Use the D-Bus bus at ADDRESS instead of the session bus\n"
-           "  -h, --help                   Show this help; 'tincanctl COMMAND --help' shows a command's\n"
-           "                               options\n"
-           "  --version                    Print the version of tincanctl\n"
+           "  -j, --json                       Print one JSON object per line on standard output\n"
+           "  --address ADDRESS                Use the D-Bus bus at ADDRESS instead of the session bus\n"
+           "  -h, --help                       Show this help; 'tincanctl COMMAND --help' shows a\n"
+           "                                   command's options\n"
+           "  --version                        Print the version of tincanctl\n"
            "\n%s",
-           endpoint_help, exit_help);
+           endpoint_help, session_help, exit_help);
 }
 
 int
@@ -134,8 +152,9 @@ tc_ctl_parse (TcCtl *ctl, char **argv, const GOptionEntry *entries, const char *
   gboolean seen_dashes = FALSE;
   guint i;
 
-  full_description = g_strdup_printf ("%s%s%s\n\n%s", description ? description : "", description ? "\n\n" : "",
-                                      endpoint_help, exit_help);
+  full_description = g_strdup_printf ("%s%s%s%s%s\n\n%s", description ? description : "", description ? "\n\n" : "",
+                                      endpoint_help, strstr (ctl->command->params, "SESSION") ? "\n" : "",
+                                      strstr (ctl->command->params, "SESSION") ? session_help : "", exit_help);
   g_option_context_set_summary (context, ctl->command->summary);
   g_option_context_set_description (context, full_description);
   if (entries)
@@ -278,6 +297,16 @@ tc_ctl_resolve_endpoint (TcCtl *ctl, char **path)
       fprintf (stderr, "tincanctl: several endpoints have the URI %s (%s): give an id\n", *path, ids->str);
     }
   return TC_CTL_EXIT_FAILED;
+}
+
+/* A random operation cookie, from 1 to 2^53 - 1 so that JSON readers that use
+ * doubles keep it exact. */
+guint64
+tc_ctl_new_cookie (void)
+{
+  guint64 cookie = (((guint64) g_random_int () << 32) | g_random_int ()) & ((G_GUINT64_CONSTANT (1) << 53) - 1);
+
+  return MAX (cookie, 1);
 }
 
 /* The id of an endpoint object path (its last element). */

@@ -3,7 +3,7 @@
  * tincanctl.h — what the parts of tincanctl share: the invocation state
  * (TcCtl), exit statuses, argument parsing and bus helpers (tincanctl.c),
  * the output records (tincanctl-format.c) and the commands
- * (tincanctl-commands.c, -register.c, -messages.c, -monitor.c).
+ * (tincanctl-commands.c, -register.c, -messages.c, -calls.c, -monitor.c).
  *
  * tincanctl speaks D-Bus only, through the generated TcDBus proxies
  * (architecture.md, style.md B1).
@@ -21,6 +21,8 @@ G_BEGIN_DECLS
 #define TC_CTL_ENDPOINT_PREFIX "/org/tincan/Tincan1/endpoint/"
 #define TC_CTL_ENDPOINT_IFACE "org.tincan.Tincan1.Endpoint"
 #define TC_CTL_MANAGER_IFACE "org.tincan.Tincan1.Manager"
+#define TC_CTL_SESSION_IFACE "org.tincan.Tincan1.Session"
+#define TC_CTL_MEDIA_IFACE "org.tincan.Tincan1.Media"
 
 /* Exit statuses, as --help documents them. */
 enum {
@@ -64,6 +66,7 @@ int tc_ctl_connect (TcCtl *ctl);
 int tc_ctl_resolve_endpoint (TcCtl *ctl, char **path);
 int tc_ctl_get_endpoint (TcCtl *ctl, char **path, TcDBusEndpoint **out);
 int tc_ctl_report_error (TcCtl *ctl, const GError *error);
+guint64 tc_ctl_new_cookie (void);
 
 /* tincanctl-format.c: records are a{sv} built in order; written as one JSON object per line
  * (--json) or one "key=value …" line. */
@@ -79,11 +82,17 @@ char *tc_ctl_record_to_json (GVariant *record);
 char *tc_ctl_record_to_text (GVariant *record);
 void tc_ctl_text_append_value (GString *out, GVariant *value);
 void tc_ctl_write_line (const char *line);
+void tc_ctl_write_table (GPtrArray *rows, guint n_columns);
 void tc_ctl_emit_record (TcCtl *ctl, GVariantBuilder *record);
 
-/* the commands: tincanctl-commands.c, tincanctl-register.c, tincanctl-messages.c, tincanctl-monitor.c */
+/* the commands: tincanctl-commands.c, tincanctl-register.c, tincanctl-messages.c, tincanctl-calls.c,
+ * tincanctl-monitor.c */
+GVariant *tc_ctl_proxy_properties (GDBusProxy *proxy, GDBusInterfaceInfo *info);
 GVariant *tc_ctl_endpoint_properties (TcDBusEndpoint *endpoint);
 const char *tc_ctl_or_dash (const char *value);
+GVariant *tc_ctl_parse_headers (TcCtl *ctl, char **headers, int *status);
+char *tc_ctl_session_name (const char *path);
+void tc_ctl_record_add_session (GVariantBuilder *record, const char *path);
 int tc_ctl_cmd_list (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_show (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_add (TcCtl *ctl, char **argv);
@@ -95,6 +104,18 @@ int tc_ctl_cmd_messages (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_ack (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_trace (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_version (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_call (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_sessions (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_answer (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_reject (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_hangup (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_hold (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_resume (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_dtmf (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_info (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_play (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_record (TcCtl *ctl, char **argv);
+int tc_ctl_cmd_mute (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_monitor (TcCtl *ctl, char **argv);
 
 G_END_DECLS

@@ -97,6 +97,8 @@ set_sdp_body (TcSipMessageBuilder *builder, const char *sdp)
 
 /* ---- outgoing ------------------------------------------------------------- */
 
+static gboolean build_invite (TcSession *self, GError **error);
+
 /* The answer of the fork @tag to our initial offer: each fork answers the
  * same offer, so it is armed again when another fork answered before. */
 static gboolean
@@ -131,7 +133,7 @@ tc_session_new_outgoing (TcEndpoint *endpoint, guint id, const char *target, con
   apply_options (self, options);
   self->remote_uri = g_strdup (target);
   self->local_uri = g_strdup (tc_endpoint_get_uri (endpoint));
-  if (!tc_session_media_prepare (self, error))
+  if (!tc_session_media_prepare (self, error) || !build_invite (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -297,17 +299,17 @@ remember_ids (TcSession *self, TcSipMessageBuilder *builder)
   g_object_notify (G_OBJECT (self), "call-id");
 }
 
-gboolean
-tc_session_invite_start (TcSession *self, GError **error)
+/* The INVITE with our offer, built when the session is created so that
+ * its Call-ID and state are known before it is exported. */
+static gboolean
+build_invite (TcSession *self, GError **error)
 {
   TcSipStack *stack = tc_endpoint_get_stack (self->endpoint);
-  TcSipRouteSet *routes = tc_endpoint_get_route_set (self->endpoint);
-  g_autofree char *request_uri = request_uri_for (self, routes);
+  g_autofree char *request_uri = request_uri_for (self, tc_endpoint_get_route_set (self->endpoint));
   g_autofree char *to = g_strdup_printf ("<%s>", self->remote_uri);
   g_autofree char *offer = NULL;
   g_autoptr (GError) local = NULL;
   TcSipMessageBuilder *builder;
-  TcSipRequestOptions options;
 
   builder = tc_sip_stack_new_request (stack, "INVITE", request_uri, tc_endpoint_get_from (self->endpoint), to, &local);
   if (!builder)
@@ -324,19 +326,30 @@ tc_session_invite_start (TcSession *self, GError **error)
   add_call_headers (self, builder);
   offer = tc_session_media_offer (self, TC_MEDIA_DIRECTION_SENDRECV);
   set_sdp_body (builder, offer);
+  self->invite_builder = builder;
+  self->state = TC_SESSION_STATE_IN_PROGRESS;
+  return TRUE;
+}
+
+gboolean
+tc_session_invite_start (TcSession *self, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  TcSipRequestOptions options;
 
   tc_sip_request_options_init (&options);
-  options.route_set = routes;
+  options.route_set = tc_endpoint_get_route_set (self->endpoint);
   options.credentials = tc_endpoint_get_credentials (self->endpoint);
   options.follow_redirects = TRUE;
   options.contact_user = tc_endpoint_get_contact_user (self->endpoint);
-  self->invite = tc_sip_stack_send_request (stack, NULL, builder, &options, &invite_handlers, self, &local);
+  self->invite =
+    tc_sip_stack_send_request (tc_endpoint_get_stack (self->endpoint), NULL, g_steal_pointer (&self->invite_builder),
+                               &options, &invite_handlers, self, &local);
   if (!self->invite)
     {
       g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_INVALID_ARGS, "the INVITE cannot be sent: %s", local->message);
       return FALSE;
     }
-  tc_session_set_state (self, TC_SESSION_STATE_IN_PROGRESS, 0, "Calling", NULL, NULL, NULL);
   return TRUE;
 }
 

@@ -38,14 +38,15 @@ struct _TcSession {
   char *subject;
 
   /* the initial INVITE */
-  TcSipRequest *invite;      /* outgoing, until its final response */
-  TcSipIncoming *incoming;   /* incoming, until the ACK of our 2xx (or our final error) */
-  GHashTable *early_answers; /* outgoing: remote tag -> SDP text of a 1xx (one per fork) */
-  char *answered_tag;        /* outgoing: the fork whose answer was last applied */
-  gboolean cancelling;       /* outgoing: Terminate() before the final response */
-  gboolean delayed_offer;    /* we sent the offer in our 2xx; the answer comes in the ACK */
-  char *pending_answer;      /* incoming: our answer, sent with the 2xx */
-  TcSipDialog *dialog;       /* confirmed (UAS: from our 2xx on) */
+  TcSipMessageBuilder *invite_builder; /* outgoing, built at creation, until sent */
+  TcSipRequest *invite;                /* outgoing, until its final response */
+  TcSipIncoming *incoming;             /* incoming, until the ACK of our 2xx (or our final error) */
+  GHashTable *early_answers;           /* outgoing: remote tag -> SDP text of a 1xx (one per fork) */
+  char *answered_tag;                  /* outgoing: the fork whose answer was last applied */
+  gboolean cancelling;                 /* outgoing: Terminate() before the final response */
+  gboolean delayed_offer;              /* we sent the offer in our 2xx; the answer comes in the ACK */
+  char *pending_answer;                /* incoming: our answer, sent with the 2xx */
+  TcSipDialog *dialog;                 /* confirmed (UAS: from our 2xx on) */
 
   /* our re-INVITE (hold, resume) */
   TcSipRequest *reinvite;
@@ -96,6 +97,8 @@ void tc_session_emit_info (TcSession *self, const char *content_type, GBytes *bo
 void tc_session_send_bye (TcSession *self, const char *reason_header);
 
 /* session-invite.c */
+/* An outgoing session in state in-progress, its INVITE built (the
+ * Call-ID known), not yet sent: tc_session_invite_start() sends it. */
 TcSession *tc_session_new_outgoing (TcEndpoint *endpoint, guint id, const char *target, const TcSessionOptions *options,
                                     GError **error);
 gboolean tc_session_invite_start (TcSession *self, GError **error);

@@ -718,6 +718,7 @@ tc_session_finalize (GObject *object)
 {
   TcSession *self = TC_SESSION (object);
 
+  g_clear_pointer (&self->invite_builder, tc_sip_message_builder_free);
   g_clear_pointer (&self->sdp, tc_sdp_session_free);
   g_clear_pointer (&self->clock, tc_sip_clock_unref);
   if (self->have_params)

@@ -5,6 +5,12 @@
  * depends on codegen annotations (the "ay" bodies) are read from the
  * invocation, and MessageReceived is emitted by hand, so the fake builds
  * whatever the XML says about them.
+ *
+ * Calls: Endpoint.Call exports a Session (with its Media) at
+ * ENDPOINT/session/N in state in-progress, then from idles goes to
+ * in-progress 180 and connected 200 (a target with "busy" in it: disconnected
+ * 486; with "silent": nothing more).  Every Session method is recorded in
+ * session_calls and acts as the daemon's would on the state.
  */
 #include <string.h>
 
@@ -176,6 +182,231 @@ on_acknowledge_message (TcDBusEndpoint *endpoint, GDBusMethodInvocation *invocat
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- sessions ---- */
+
+/* (transfer none): the object skeleton holds it. */
+TcDBusSession *
+fake_tincand_session (FakeTincand *f, const char *path)
+{
+  g_autoptr (GDBusInterface) iface =
+    g_dbus_object_manager_get_interface (G_DBUS_OBJECT_MANAGER (f->objects), path, "org.tincan.Tincan1.Session");
+
+  g_assert_nonnull (iface);
+  return TC_DBUS_SESSION (iface);
+}
+
+/* (transfer none) */
+TcDBusMedia *
+fake_tincand_media (FakeTincand *f, const char *path)
+{
+  g_autoptr (GDBusInterface) iface =
+    g_dbus_object_manager_get_interface (G_DBUS_OBJECT_MANAGER (f->objects), path, "org.tincan.Tincan1.Media");
+
+  g_assert_nonnull (iface);
+  return TC_DBUS_MEDIA (iface);
+}
+
+void
+fake_tincand_set_session_state (TcDBusSession *session, const char *state, guint status, const char *reason,
+                                GVariant *details)
+{
+  g_autofree char *previous = tc_dbus_session_dup_state (session);
+
+  tc_dbus_session_set_state (session, state);
+  tc_dbus_session_emit_state_changed (session, state, previous, status, reason,
+                                      details ? details : g_variant_new ("a{sv}", NULL));
+}
+
+static gboolean
+is_method (GDBusMethodInvocation *invocation, const char *name)
+{
+  return strcmp (g_dbus_method_invocation_get_method_name (invocation), name) == 0;
+}
+
+static gboolean
+return_invalid_state (GDBusMethodInvocation *invocation, const char *message)
+{
+  g_dbus_method_invocation_return_dbus_error (invocation, "org.tincan.Tincan1.Error.InvalidState", message);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Every Session method.  Connected swapped, so that the arguments after the
+ * invocation, which differ between methods, are not declared: they are read
+ * from the invocation. */
+static gboolean
+on_session_method (FakeTincand *f, GDBusMethodInvocation *invocation)
+{
+  const char *path = g_dbus_method_invocation_get_object_path (invocation);
+  GVariant *params = g_dbus_method_invocation_get_parameters (invocation);
+  TcDBusSession *session = fake_tincand_session (f, path);
+  g_autofree char *state = tc_dbus_session_dup_state (session);
+  g_autofree char *args = g_variant_print (params, TRUE);
+
+  g_ptr_array_add (f->session_calls,
+                   g_strdup_printf ("%s %s", g_dbus_method_invocation_get_method_name (invocation), args));
+  if (is_method (invocation, "Terminate"))
+    {
+      if (strcmp (state, "disconnected") != 0)
+        fake_tincand_set_session_state (session, "disconnected", 0, "",
+                                        g_variant_new_parsed ("{'cause': <'local-bye'>}"));
+    }
+  else if (strcmp (state, "disconnected") == 0)
+    return return_invalid_state (invocation, "the call is over");
+  else if (is_method (invocation, "Accept") || is_method (invocation, "Reject"))
+    {
+      guint32 status = 0;
+      const char *reason = NULL;
+
+      if (strcmp (state, "incoming") != 0)
+        return return_invalid_state (invocation, "not an incoming call");
+      if (is_method (invocation, "Accept"))
+        fake_tincand_set_session_state (session, "connected", 200, "OK", NULL);
+      else
+        {
+          g_variant_get (params, "(u&s)", &status, &reason);
+          fake_tincand_set_session_state (session, "disconnected", status, reason,
+                                          g_variant_new_parsed ("{'cause': <'rejected'>}"));
+        }
+    }
+  else if (is_method (invocation, "Hold") || is_method (invocation, "Resume") || is_method (invocation, "SendInfo"))
+    {
+      g_autoptr (GVariant) options = g_variant_get_child_value (params, g_variant_n_children (params) - 1);
+      const char *operation = is_method (invocation, "Hold")     ? "hold"
+                              : is_method (invocation, "Resume") ? "resume"
+                                                                 : "info";
+      guint64 cookie = 0;
+
+      g_variant_lookup (options, "cookie", "t", &cookie);
+      if (strcmp (operation, "hold") == 0)
+        fake_tincand_set_session_state (session, "hold", 200, "OK", NULL);
+      else if (strcmp (operation, "resume") == 0)
+        fake_tincand_set_session_state (session, "connected", 200, "OK", NULL);
+      tc_dbus_session_emit_operation_complete (session, cookie, 200, "OK",
+                                               g_variant_new_parsed ("{'operation': <%s>}", operation));
+    }
+  else if (is_method (invocation, "SetMuted"))
+    {
+      gboolean muted = FALSE;
+
+      g_variant_get (params, "(b)", &muted);
+      tc_dbus_session_set_muted (session, muted);
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Exports a session of @endpoint_id, the next number; returns its path. */
+char *
+fake_tincand_add_session (FakeTincand *f, const char *endpoint_id, const char *direction, const char *state,
+                          const char *remote_uri)
+{
+  static const char *const methods[] = {
+    "handle-accept",    "handle-reject",    "handle-terminate",      "handle-hold",
+    "handle-resume",    "handle-send-dtmf", "handle-send-info",      "handle-set-additional-headers",
+    "handle-play-file", "handle-record",    "handle-stop-recording", "handle-set-muted",
+  };
+  TcDBusEndpoint *endpoint = g_hash_table_lookup (f->endpoints, endpoint_id);
+  guint number = GPOINTER_TO_UINT (g_hash_table_lookup (f->session_counts, endpoint_id)) + 1;
+  g_autofree char *path = g_strdup_printf (EP_PATH ("%s") "/session/%u", endpoint_id, number);
+  g_autofree char *call_id = g_strdup_printf ("fake-%s-%u", endpoint_id, number);
+  g_autoptr (TcDBusObjectSkeleton) object = tc_dbus_object_skeleton_new (path);
+  g_autoptr (TcDBusSession) session = tc_dbus_session_skeleton_new ();
+  g_autoptr (TcDBusMedia) media = tc_dbus_media_skeleton_new ();
+  g_autoptr (GStrvBuilder) sessions = g_strv_builder_new ();
+  g_auto (GStrv) paths = NULL;
+  const char *const *old = tc_dbus_endpoint_get_sessions (endpoint);
+  gsize i;
+
+  g_assert_nonnull (endpoint);
+  g_hash_table_insert (f->session_counts, g_strdup (endpoint_id), GUINT_TO_POINTER (number));
+  g_object_set (session, "state", state, "direction", direction, "remote-uri", remote_uri, "remote-display-name", "",
+                "local-uri", tc_dbus_endpoint_get_uri (endpoint), "call-id", call_id, NULL);
+  g_object_set (media, "codec", "", "direction", "sendrecv", "encryption", "none", "audio-source", "auto", "audio-sink",
+                "auto", NULL);
+  tc_dbus_media_set_stats (media, g_variant_new ("a{sv}", NULL));
+  for (i = 0; i < G_N_ELEMENTS (methods); i++)
+    g_signal_connect_swapped (session, methods[i], G_CALLBACK (on_session_method), f);
+  tc_dbus_object_skeleton_set_session (object, session);
+  tc_dbus_object_skeleton_set_media (object, media);
+  g_dbus_object_manager_server_export (f->objects, G_DBUS_OBJECT_SKELETON (object));
+
+  /* Copies: setting the property frees the old value while the new one is read. */
+  if (old)
+    g_strv_builder_addv (sessions, (const char **) old);
+  g_strv_builder_add (sessions, path);
+  paths = g_strv_builder_end (sessions);
+  tc_dbus_endpoint_set_sessions (endpoint, (const char *const *) paths);
+  return g_steal_pointer (&path);
+}
+
+typedef struct {
+  TcDBusSession *session;
+  TcDBusMedia *media;
+  gboolean busy;
+  int step;
+} CallProgress;
+
+/* One step of an outgoing call per idle: 180 then 200, or 486. */
+static gboolean
+on_call_progress (gpointer user_data)
+{
+  CallProgress *call = user_data;
+
+  if (call->busy)
+    fake_tincand_set_session_state (call->session, "disconnected", 486, "Busy Here",
+                                    g_variant_new_parsed ("{'cause': <'rejected'>}"));
+  else if (call->step++ == 0)
+    {
+      fake_tincand_set_session_state (call->session, "in-progress", 180, "Ringing",
+                                      g_variant_new_parsed ("{'early-media': <false>}"));
+      return G_SOURCE_CONTINUE;
+    }
+  else
+    {
+      tc_dbus_media_set_codec (call->media, "pcmu");
+      fake_tincand_set_session_state (call->session, "connected", 200, "OK", NULL);
+    }
+  g_object_unref (call->session);
+  g_object_unref (call->media);
+  g_free (call);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_call (TcDBusEndpoint *endpoint, GDBusMethodInvocation *invocation, const char *target, GVariant *options,
+         FakeTincand *f)
+{
+  const char *id = strrchr (g_dbus_method_invocation_get_object_path (invocation), '/') + 1;
+  g_autofree char *path = NULL;
+  const char *source = "auto", *sink = "auto";
+  CallProgress *call;
+
+  g_free (f->call_target);
+  f->call_target = g_strdup (target);
+  g_clear_pointer (&f->call_options, g_variant_unref);
+  f->call_options = g_variant_ref (options);
+  if (!g_str_has_prefix (target, "sip:") && !g_str_has_prefix (target, "sips:"))
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation, "org.tincan.Tincan1.Error.InvalidArgs",
+                                                  "the target is not a sip: or sips: URI");
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  path = fake_tincand_add_session (f, id, "outgoing", "in-progress", target);
+  g_variant_lookup (options, "audio-source", "&s", &source);
+  g_variant_lookup (options, "audio-sink", "&s", &sink);
+  g_object_set (fake_tincand_media (f, path), "audio-source", source, "audio-sink", sink, NULL);
+  tc_dbus_endpoint_complete_call (endpoint, invocation, path);
+  if (strstr (target, "silent"))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+
+  call = g_new0 (CallProgress, 1);
+  call->session = g_object_ref (fake_tincand_session (f, path));
+  call->media = g_object_ref (fake_tincand_media (f, path));
+  call->busy = strstr (target, "busy") != NULL;
+  g_idle_add (on_call_progress, call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 sync_manager_endpoints (FakeTincand *f)
 {
@@ -213,6 +444,7 @@ fake_tincand_add_endpoint (FakeTincand *f, const char *id, const char *uri, cons
   g_signal_connect (endpoint, "handle-send-message", G_CALLBACK (on_send_message), f);
   g_signal_connect (endpoint, "handle-list-pending-messages", G_CALLBACK (on_list_pending_messages), f);
   g_signal_connect (endpoint, "handle-acknowledge-message", G_CALLBACK (on_acknowledge_message), f);
+  g_signal_connect (endpoint, "handle-call", G_CALLBACK (on_call), f);
   tc_dbus_object_skeleton_set_endpoint (object, endpoint);
   g_hash_table_insert (f->endpoints, g_strdup (id), endpoint);
   g_dbus_object_manager_server_export (f->objects, G_DBUS_OBJECT_SKELETON (object));
@@ -299,6 +531,8 @@ fake_tincand_start (FakeTincand *f)
   f->trace = -1;
   f->acked = g_ptr_array_new_with_free_func (g_free);
   f->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  f->session_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->session_calls = g_ptr_array_new_with_free_func (g_free);
 
   f->manager = tc_dbus_manager_skeleton_new ();
   tc_dbus_manager_set_version (f->manager, "9.8.7");
@@ -335,6 +569,10 @@ fake_tincand_stop (FakeTincand *f)
   g_clear_pointer (&f->sent_target, g_free);
   g_clear_pointer (&f->sent_type, g_free);
   g_clear_pointer (&f->sent_body, g_bytes_unref);
+  g_clear_pointer (&f->session_counts, g_hash_table_unref);
+  g_clear_pointer (&f->call_target, g_free);
+  g_clear_pointer (&f->call_options, g_variant_unref);
+  g_clear_pointer (&f->session_calls, g_ptr_array_unref);
   g_dbus_connection_close_sync (f->connection, NULL, NULL);
   g_clear_object (&f->connection);
   g_test_dbus_down (f->bus);

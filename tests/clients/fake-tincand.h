@@ -3,8 +3,8 @@
  * fake-tincand.h — a stand-in for tincand in tincanctl's tests: a private bus
  * (GTestDBus) and org.tincan.Tincan1 served on it from this process, from
  * the generated skeletons (Manager at /org/tincan/Tincan1 with an
- * ObjectManager, Endpoint objects below it), answering with canned outcomes
- * and recording what tincanctl sent.
+ * ObjectManager, Endpoint objects below it, Session+Media objects below
+ * those), answering with canned outcomes and recording what tincanctl sent.
  */
 #pragma once
 
@@ -35,6 +35,10 @@ typedef struct {
   char *sent_type;
   GBytes *sent_body;
   guint64 sent_cookie;
+  GHashTable *session_counts; /* endpoint id -> the last session number */
+  char *call_target;          /* the last Call */
+  GVariant *call_options;
+  GPtrArray *session_calls; /* "Method (args)" of every Session method call, in order */
 } FakeTincand;
 
 /* The bodies of the two pending messages: text needing every kind of escaping, and binary. */
@@ -48,6 +52,12 @@ void fake_tincand_add_endpoint (FakeTincand *f, const char *id, const char *uri,
 void fake_tincand_remove_endpoint (FakeTincand *f, const char *id);
 void fake_tincand_set_state (TcDBusEndpoint *endpoint, const char *state, guint status, const char *reason,
                              GVariant *details);
+char *fake_tincand_add_session (FakeTincand *f, const char *endpoint_id, const char *direction, const char *state,
+                                const char *remote_uri);
+TcDBusSession *fake_tincand_session (FakeTincand *f, const char *path);
+TcDBusMedia *fake_tincand_media (FakeTincand *f, const char *path);
+void fake_tincand_set_session_state (TcDBusSession *session, const char *state, guint status, const char *reason,
+                                     GVariant *details);
 GVariant *fake_tincand_message (const char *id, const char *from, const char *type, const void *body, gsize len);
 
 G_END_DECLS

@@ -228,6 +228,28 @@ test_usage_errors (void)
     { { "ack", "default" }, "missing argument" },
     { { "trace", "maybe" }, "expected on or off" },
     { { "monitor", "a", "b" }, "unexpected argument 'b'" },
+    { { "call", "default" }, "missing argument" },
+    { { "call", "default", "sip:b@c", "x" }, "unexpected argument 'x'" },
+    { { "call", "bad-id", "sip:b@c" }, "invalid endpoint 'bad-id'" },
+    { { "call", "default", "sip:b@c", "--header", "no colon" }, "expected 'Name: value'" },
+    { { "call", "default", "sip:b@c", "--wait", "--timeout", "-1" }, "--timeout must not be negative" },
+    { { "sessions", "a", "b" }, "unexpected argument 'b'" },
+    { { "hangup" }, "missing argument" },
+    { { "hangup", "default" }, "invalid session 'default': give ENDPOINT/N" },
+    { { "hangup", "default/x" }, "invalid session 'default/x'" },
+    { { "hangup", "/org/tincan/Tincan1/endpoint/default/session/" }, "invalid session" },
+    { { "hangup", "bad-id/1" }, "invalid endpoint 'bad-id'" },
+    { { "answer", "default/1", "--header", ": v" }, "the header name is empty" },
+    { { "reject", "default/1", "200" }, "STATUS must be a SIP status from 300 to 699, not '200'" },
+    { { "reject", "default/1", "486", "Busy", "x" }, "unexpected argument 'x'" },
+    { { "dtmf", "default/1" }, "missing argument" },
+    { { "dtmf", "default/1", "12x" }, "DIGITS may only hold 0-9 * # A-D, not '12x'" },
+    { { "dtmf", "default/1", "1", "--duration", "10" }, "--duration must be from 40 to 5000" },
+    { { "info", "default/1", "text/plain" }, "missing argument" },
+    { { "play", "default/1" }, "missing argument" },
+    { { "record", "default/1" }, "give FILE, or --stop" },
+    { { "record", "default/1", "/tmp/a.wav", "--stop" }, "--stop takes no FILE" },
+    { { "mute", "default/1", "maybe" }, "expected on or off" },
     { { "help", "frobnicate" }, "unknown command 'frobnicate'" },
   };
   const char *const env[] = { "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus", NULL };
@@ -671,6 +693,299 @@ test_trace_and_version (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_suffix (version.out, "\",\"daemon\":\"9.8.7\"}\n"));
 }
 
+/* ---- calls ---- */
+
+#define SESSION_PATH(id, n) "/org/tincan/Tincan1/endpoint/" id "/session/" n
+
+static const char *
+last_session_call (Fixture *f)
+{
+  g_assert_cmpuint (f->session_calls->len, >, 0);
+  return g_ptr_array_index (f->session_calls, f->session_calls->len - 1);
+}
+
+static void
+test_call (Fixture *f, gconstpointer data)
+{
+  g_auto (CtlResult) text = { 0 };
+  g_auto (CtlResult) json = { 0 };
+  g_auto (CtlResult) busy = { 0 };
+  g_auto (CtlResult) silent = { 0 };
+  g_auto (CtlResult) invalid = { 0 };
+  g_auto (CtlResult) missing = { 0 };
+  g_autofree char *options = NULL;
+
+  /* Without --wait: the session path, and only the options given. */
+  run_ctl (&text, "call", "default", "sip:carol@example.org", "--codecs", "pcmu,opus", "--audio-source", "none",
+           "--audio-sink", "none", "--header", "X-A: 1", "--subject", "Hi");
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_cmpstr (text.err, ==, "");
+  g_assert_cmpstr (text.out, ==, SESSION_PATH ("default", "1") "\n");
+  g_assert_cmpstr (f->call_target, ==, "sip:carol@example.org");
+  options = g_variant_print (f->call_options, TRUE);
+  g_assert_cmpstr (options, ==,
+                   "{'codecs': <'pcmu,opus'>, 'subject': <'Hi'>, 'audio-source': <'none'>, 'audio-sink': <'none'>, "
+                   "'headers': <[('X-A', '1')]>}");
+
+  /* --wait: every state change of this session (not of default/1, still ringing) until connected. */
+  run_ctl (&json, "--json", "call", "default", "sip:carol@example.org", "--wait");
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_cmpstr (json.err, ==, "");
+  g_assert_cmpstr (
+    json.out, ==,
+    "{\"endpoint\":\"default\",\"session\":\"default/2\",\"path\":\"" SESSION_PATH (
+      "default",
+      "2") "\"}\n"
+           "{\"endpoint\":\"default\",\"session\":\"default/2\",\"path\":\"" SESSION_PATH (
+             "default",
+             "2") "\","
+                  "\"state\":\"in-progress\",\"previous\":\"in-progress\",\"sip_status\":180,\"reason\":\"Ringing\","
+                  "\"details\":{\"early-media\":false}}\n"
+                  "{\"endpoint\":\"default\",\"session\":\"default/2\",\"path\":\"" SESSION_PATH (
+                    "default",
+                    "2") "\","
+                         "\"state\":\"connected\",\"previous\":\"in-progress\",\"sip_status\":200,\"reason\":\"OK\","
+                         "\"details\":{}}\n");
+  g_assert_cmpuint (g_variant_n_children (f->call_options), ==, 0);
+
+  run_ctl (&busy, "call", "default", "sip:busy@example.org", "--wait");
+  g_assert_cmpint (busy.status, ==, 1);
+  g_assert_cmpstr (
+    busy.out, ==,
+    SESSION_PATH ("default", "3") "\n"
+                                  "endpoint=default session=default/3 path=" SESSION_PATH (
+                                    "default",
+                                    "3") " state=disconnected "
+                                         "previous=in-progress sip_status=486 reason=\"Busy Here\" cause=rejected\n");
+  g_assert_cmpstr (busy.err, ==, "tincanctl: default/3: disconnected (486 Busy Here)\n");
+
+  /* No answer within --timeout: hung up. */
+  run_ctl (&silent, "call", "default", "sip:silent@example.org", "--wait", "--timeout", "1");
+  g_assert_cmpint (silent.status, ==, 1);
+  g_assert_cmpstr (silent.out, ==, SESSION_PATH ("default", "4") "\n");
+  g_assert_cmpstr (silent.err, ==, "tincanctl: default/4: no answer within 1 s (state: in-progress); hanging up\n");
+  g_assert_cmpstr (last_session_call (f), ==, "Terminate ()");
+  g_assert_cmpstr (tc_dbus_session_get_state (fake_tincand_session (f, SESSION_PATH ("default", "4"))), ==,
+                   "disconnected");
+
+  run_ctl (&invalid, "call", "default", "carol");
+  assert_error_line (&invalid, 1,
+                     "tincanctl: org.tincan.Tincan1.Error.InvalidArgs: the target is not a sip: or sips: URI\n");
+
+  run_ctl (&missing, "call", "nosuch", "sip:carol@example.org");
+  assert_error_line (&missing, 1, "no endpoint 'nosuch'");
+}
+
+static void
+test_sessions (Fixture *f, gconstpointer data)
+{
+  g_auto (CtlResult) text = { 0 };
+  g_auto (CtlResult) json = { 0 };
+  g_auto (CtlResult) none = { 0 };
+  g_auto (CtlResult) missing = { 0 };
+  g_autofree char *bob = fake_tincand_add_session (f, "bob", "incoming", "incoming", "sip:dave@example.org");
+  g_autofree char *first = fake_tincand_add_session (f, "default", "outgoing", "connected", "sip:carol@example.org");
+  g_autofree char *second = fake_tincand_add_session (f, "default", "outgoing", "disconnected", "sip:erin@example.org");
+
+  tc_dbus_media_set_codec (fake_tincand_media (f, first), "pcmu");
+  tc_dbus_session_set_remote_held (fake_tincand_session (f, first), TRUE);
+
+  /* By endpoint (Manager.Endpoints order), then number. */
+  run_ctl (&text, "sessions");
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_cmpstr (text.err, ==, "");
+  g_assert_cmpstr (text.out, ==,
+                   "SESSION    STATE         DIRECTION  REMOTE                 CODEC  REMOTE-HELD\n"
+                   "default/1  connected     outgoing   sip:carol@example.org  pcmu   yes\n"
+                   "default/2  disconnected  outgoing   sip:erin@example.org   -      no\n"
+                   "bob/1      incoming      incoming   sip:dave@example.org   -      no\n");
+
+  run_ctl (&json, "--json", "sessions", "default");
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_cmpstr (
+    json.out, ==,
+    "{\"endpoint\":\"default\",\"session\":\"default/1\",\"path\":\"" SESSION_PATH (
+      "default",
+      "1") "\","
+           "\"state\":\"connected\",\"direction\":\"outgoing\",\"remote_uri\":\"sip:carol@example.org\","
+           "\"codec\":\"pcmu\",\"remote_held\":true}\n"
+           "{\"endpoint\":\"default\",\"session\":\"default/2\",\"path\":\"" SESSION_PATH (
+             "default",
+             "2") "\","
+                  "\"state\":\"disconnected\",\"direction\":\"outgoing\",\"remote_uri\":\"sip:erin@example.org\","
+                  "\"codec\":\"\",\"remote_held\":false}\n");
+
+  run_ctl (&none, "sessions", "sip:stuck@example.org");
+  g_assert_cmpint (none.status, ==, 0);
+  g_assert_cmpstr (none.out, ==, "SESSION  STATE  DIRECTION  REMOTE  CODEC  REMOTE-HELD\n");
+
+  run_ctl (&missing, "sessions", "nosuch");
+  assert_error_line (&missing, 1, "no endpoint 'nosuch'");
+}
+
+static void
+test_hangup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *first = fake_tincand_add_session (f, "default", "outgoing", "connected", "sip:carol@example.org");
+  g_autofree char *second = NULL;
+  g_auto (CtlResult) text = { 0 };
+  g_auto (CtlResult) over = { 0 };
+  g_auto (CtlResult) waited = { 0 };
+  g_auto (CtlResult) missing = { 0 };
+
+  run_ctl (&text, "hangup", "default/1");
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_cmpstr (text.out, ==, "");
+  g_assert_cmpstr (text.err, ==, "");
+  g_assert_cmpstr (last_session_call (f), ==, "Terminate ()");
+  g_assert_cmpstr (tc_dbus_session_get_state (fake_tincand_session (f, first)), ==, "disconnected");
+
+  /* Over already: --wait has nothing to wait for. */
+  run_ctl (&over, "--json", "hangup", first, "--wait");
+  g_assert_cmpint (over.status, ==, 0);
+  g_assert_cmpstr (over.out, ==,
+                   "{\"endpoint\":\"default\",\"session\":\"default/1\",\"path\":\"" SESSION_PATH (
+                     "default", "1") "\","
+                                     "\"action\":\"hangup\"}\n");
+
+  /* The endpoint by URI; --wait prints the change to disconnected. */
+  second = fake_tincand_add_session (f, "default", "outgoing", "connected", "sip:carol@example.org");
+  run_ctl (&waited, "hangup", "sip:default@127.0.0.1/2", "--wait");
+  g_assert_cmpint (waited.status, ==, 0);
+  g_assert_cmpstr (waited.out, ==,
+                   "endpoint=default session=default/2 path=" SESSION_PATH (
+                     "default", "2") " state=disconnected "
+                                     "previous=connected sip_status=0 reason=\"\" cause=local-bye\n");
+
+  run_ctl (&missing, "hangup", SESSION_PATH ("default", "9"));
+  assert_error_line (&missing, 1, "tincanctl: no session 'default/9' (" SESSION_PATH ("default", "9") ")\n");
+}
+
+static void
+test_dtmf (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = fake_tincand_add_session (f, "default", "outgoing", "connected", "sip:carol@example.org");
+  g_auto (CtlResult) text = { 0 };
+  g_auto (CtlResult) json = { 0 };
+  g_auto (CtlResult) over = { 0 };
+
+  run_ctl (&text, "dtmf", "default/1", "123#");
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_cmpstr (text.out, ==, "");
+  g_assert_cmpstr (last_session_call (f), ==, "SendDtmf ('123#', @a{sv} {})");
+
+  run_ctl (&json, "--json", "dtmf", "default/1", "*9D", "--duration", "100");
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_cmpstr (json.out, ==,
+                   "{\"endpoint\":\"default\",\"session\":\"default/1\",\"path\":\"" SESSION_PATH (
+                     "default", "1") "\","
+                                     "\"action\":\"dtmf\",\"digits\":\"*9D\"}\n");
+  g_assert_cmpstr (last_session_call (f), ==, "SendDtmf ('*9D', {'duration': <uint32 100>})");
+
+  fake_tincand_set_session_state (fake_tincand_session (f, path), "disconnected", 0, "", NULL);
+  run_ctl (&over, "--json", "dtmf", "default/1", "1");
+  assert_error_line (&over, 1, "tincanctl: org.tincan.Tincan1.Error.InvalidState: the call is over\n");
+}
+
+/* answer, reject, hold, resume, info, play, record, mute: what each sends. */
+static void
+test_session_actions (Fixture *f, gconstpointer data)
+{
+  g_autofree char *first = fake_tincand_add_session (f, "bob", "incoming", "incoming", "sip:dave@example.org");
+  g_autofree char *second = fake_tincand_add_session (f, "bob", "incoming", "incoming", "sip:dave@example.org");
+  g_autofree char *third = fake_tincand_add_session (f, "bob", "incoming", "incoming", "sip:dave@example.org");
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *played = g_strdup_printf ("PlayFile ('%s/rel.wav', @a{sv} {})", cwd);
+  g_autoptr (GRegex) cookie = g_regex_new ("cookie=([0-9]+) ", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char *cookie_text = NULL;
+  g_autofree char *expected = NULL;
+  g_auto (CtlResult) answer = { 0 };
+  g_auto (CtlResult) reject = { 0 };
+  g_auto (CtlResult) decline = { 0 };
+  g_auto (CtlResult) again = { 0 };
+  g_auto (CtlResult) hold = { 0 };
+  g_auto (CtlResult) resume = { 0 };
+  g_auto (CtlResult) info = { 0 };
+  g_auto (CtlResult) play = { 0 };
+  g_auto (CtlResult) record = { 0 };
+  g_auto (CtlResult) stop = { 0 };
+  g_auto (CtlResult) mute = { 0 };
+
+  run_ctl (&answer, "answer", "bob/1", "--audio-sink", "none");
+  g_assert_cmpint (answer.status, ==, 0);
+  g_assert_cmpstr (answer.out, ==, "");
+  g_assert_cmpstr (last_session_call (f), ==, "Accept ({'audio-sink': <'none'>},)");
+  g_assert_cmpstr (tc_dbus_session_get_state (fake_tincand_session (f, first)), ==, "connected");
+
+  run_ctl (&reject, "--json", "reject", "bob/2");
+  g_assert_cmpint (reject.status, ==, 0);
+  g_assert_cmpstr (reject.out, ==,
+                   "{\"endpoint\":\"bob\",\"session\":\"bob/2\",\"path\":\"" SESSION_PATH (
+                     "bob", "2") "\","
+                                 "\"action\":\"reject\",\"sip_status\":486,\"reason\":\"\"}\n");
+  g_assert_cmpstr (last_session_call (f), ==, "Reject (uint32 486, '')");
+  run_ctl (&decline, "reject", "bob/3", "603", "Decline");
+  g_assert_cmpint (decline.status, ==, 0);
+  g_assert_cmpstr (last_session_call (f), ==, "Reject (uint32 603, 'Decline')");
+  run_ctl (&again, "reject", "bob/1");
+  assert_error_line (&again, 1, "tincanctl: org.tincan.Tincan1.Error.InvalidState: not an incoming call\n");
+
+  /* hold prints the outcome of its re-INVITE, matched to the call by the cookie. */
+  run_ctl (&hold, "hold", "bob/1");
+  g_assert_cmpint (hold.status, ==, 0);
+  g_assert_true (g_regex_match (cookie, hold.out, 0, &match));
+  cookie_text = g_match_info_fetch (match, 1);
+  expected = g_strdup_printf (
+    "endpoint=bob session=bob/1 path=" SESSION_PATH ("bob", "1") " action=hold cookie=%s "
+                                                                 "ok=true sip_status=200 reason=OK operation=hold\n",
+    cookie_text);
+  g_assert_cmpstr (hold.out, ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Hold ({'cookie': <uint64 %s>},)", cookie_text);
+  g_assert_cmpstr (last_session_call (f), ==, expected);
+
+  run_ctl (&resume, "--json", "resume", "bob/1");
+  g_assert_cmpint (resume.status, ==, 0);
+  g_assert_true (g_str_has_prefix (resume.out, "{\"endpoint\":\"bob\",\"session\":\"bob/1\",\"path\":\"" SESSION_PATH (
+                                                 "bob", "1") "\",\"action\":\"resume\",\"cookie\":"));
+  g_assert_true (g_str_has_suffix (resume.out, ",\"ok\":true,\"sip_status\":200,\"reason\":\"OK\","
+                                               "\"details\":{\"operation\":\"resume\"}}\n"));
+  g_assert_cmpstr (tc_dbus_session_get_state (fake_tincand_session (f, first)), ==, "connected");
+
+  run_ctl (&info, "info", "bob/1", "application/json", "{\"a\":1}", "--header", "X-I: 2");
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, " action=info cookie="));
+  /* The body's bytes as given, without a terminating NUL. */
+  g_assert_true (g_str_has_prefix (last_session_call (f),
+                                   "SendInfo ('application/json', [byte 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x31, 0x7d], "
+                                   "{'headers': <[('X-I', '2')]>, 'cookie': <uint64 "));
+
+  /* A relative FILE is sent absolute. */
+  run_ctl (&play, "play", "bob/1", "rel.wav");
+  g_assert_cmpint (play.status, ==, 0);
+  g_assert_cmpstr (last_session_call (f), ==, played);
+
+  run_ctl (&record, "--json", "record", "bob/1", "/tmp/call.wav", "--both");
+  g_assert_cmpint (record.status, ==, 0);
+  g_assert_cmpstr (record.out, ==,
+                   "{\"endpoint\":\"bob\",\"session\":\"bob/1\",\"path\":\"" SESSION_PATH (
+                     "bob", "1") "\","
+                                 "\"action\":\"record\",\"file\":\"/tmp/call.wav\",\"both\":true}\n");
+  g_assert_cmpstr (last_session_call (f), ==, "Record ('/tmp/call.wav', {'both-directions': <true>})");
+  run_ctl (&stop, "record", "bob/1", "--stop");
+  g_assert_cmpint (stop.status, ==, 0);
+  g_assert_cmpstr (last_session_call (f), ==, "StopRecording ()");
+
+  run_ctl (&mute, "--json", "mute", "bob/1", "on");
+  g_assert_cmpint (mute.status, ==, 0);
+  g_assert_cmpstr (mute.out, ==,
+                   "{\"endpoint\":\"bob\",\"session\":\"bob/1\",\"path\":\"" SESSION_PATH (
+                     "bob", "1") "\","
+                                 "\"action\":\"mute\",\"muted\":true}\n");
+  g_assert_true (tc_dbus_session_get_muted (fake_tincand_session (f, first)));
+}
+
 /* ---- monitor ---- */
 
 typedef struct {
@@ -837,6 +1152,131 @@ test_monitor (Fixture *f, gconstpointer data)
   monitor_stop (&m);
 }
 
+/* The session events: one line each, naming endpoint, session and path. */
+static void
+test_monitor_sessions (Fixture *f, gconstpointer data)
+{
+  MonitorProcess m = { 0 };
+  TcDBusEndpoint *endpoint = g_hash_table_lookup (f->endpoints, "default");
+  g_autofree char *path = NULL;
+  TcDBusSession *session;
+  TcDBusMedia *media;
+  char *event;
+
+#define SESSION_KEYS "\"endpoint\":\"default\",\"session\":\"default/1\",\"path\":\"" SESSION_PATH ("default", "1") "\""
+
+  monitor_start (&m, (const char *const[]){ "monitor", "--json", NULL });
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==, "{\"event\":\"monitor-started\",\"endpoints\":[\"default\",\"bob\",\"stuck\"]}");
+  g_free (event);
+
+  /* The export, the signal, then the endpoint's Sessions from an idle. */
+  path = fake_tincand_add_session (f, "default", "incoming", "incoming", "sip:dave@example.org");
+  session = fake_tincand_session (f, path);
+  media = fake_tincand_media (f, path);
+  tc_dbus_endpoint_emit_incoming_session (endpoint, path, g_variant_new ("a{sv}", NULL));
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==,
+                   "{\"event\":\"session-added\"," SESSION_KEYS ",\"properties\":{\"state\":\"incoming\","
+                   "\"direction\":\"incoming\",\"remote_uri\":\"sip:dave@example.org\",\"remote_display_name\":\"\","
+                   "\"local_uri\":\"sip:default@127.0.0.1\",\"call_id\":\"fake-default-1\",\"remote_held\":false,"
+                   "\"muted\":false}}");
+  g_free (event);
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==, "{\"event\":\"incoming-session\"," SESSION_KEYS ",\"details\":{}}");
+  g_free (event);
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==,
+                   "{\"event\":\"properties-changed\",\"endpoint\":\"default\","
+                   "\"path\":\"/org/tincan/Tincan1/endpoint/default\",\"interface\":\"org.tincan.Tincan1.Endpoint\","
+                   "\"changed\":{\"sessions\":[\"" SESSION_PATH ("default", "1") "\"]}}");
+  g_free (event);
+
+  fake_tincand_set_session_state (session, "connected", 200, "OK", g_variant_new_parsed ("{'cause': <'x'>}"));
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==,
+                   "{\"event\":\"session-state-changed\"," SESSION_KEYS ",\"state\":\"connected\","
+                   "\"previous\":\"incoming\",\"sip_status\":200,\"reason\":\"OK\",\"details\":{\"cause\":\"x\"}}");
+  g_free (event);
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==,
+                   "{\"event\":\"properties-changed\"," SESSION_KEYS ",\"interface\":\"org.tincan.Tincan1.Session\","
+                   "\"changed\":{\"state\":\"connected\"}}");
+  g_free (event);
+
+  tc_dbus_session_emit_dtmf_received (session, "5", 160);
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==, "{\"event\":\"dtmf-received\"," SESSION_KEYS ",\"digit\":\"5\",\"duration_ms\":160}");
+  g_free (event);
+
+  tc_dbus_session_emit_info_received (session, "application/json",
+                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "{}", 2, 1),
+                                      g_variant_new ("a{sv}", NULL));
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==,
+                   "{\"event\":\"info-received\"," SESSION_KEYS ",\"content_type\":\"application/json\","
+                   "\"body\":\"{}\",\"details\":{}}");
+  g_free (event);
+
+  tc_dbus_session_emit_re_invite_received (session, g_variant_new_parsed ("{'cause': <'hold'>}"));
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==, "{\"event\":\"reinvite-received\"," SESSION_KEYS ",\"details\":{\"cause\":\"hold\"}}");
+  g_free (event);
+
+  tc_dbus_session_emit_operation_complete (session, 7, 200, "OK", g_variant_new_parsed ("{'operation': <'hold'>}"));
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==,
+                   "{\"event\":\"operation-complete\"," SESSION_KEYS ",\"cookie\":7,\"sip_status\":200,"
+                   "\"reason\":\"OK\",\"details\":{\"operation\":\"hold\"}}");
+  g_free (event);
+
+  tc_dbus_media_emit_failed (media, "no-rtp", "no RTP for 30 s");
+  event = next_event (&m);
+  g_assert_cmpstr (
+    event, ==, "{\"event\":\"media-failed\"," SESSION_KEYS ",\"cause\":\"no-rtp\",\"message\":\"no RTP for 30 s\"}");
+  g_free (event);
+
+  tc_dbus_media_emit_playback_finished (media, "/tmp/a.wav", "");
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==,
+                   "{\"event\":\"playback-finished\"," SESSION_KEYS ",\"file\":\"/tmp/a.wav\",\"error\":\"\"}");
+  g_free (event);
+
+  g_assert_true (g_dbus_object_manager_server_unexport (f->objects, path));
+  event = next_event (&m);
+  g_assert_cmpstr (event, ==, "{\"event\":\"session-removed\"," SESSION_KEYS "}");
+  g_free (event);
+#undef SESSION_KEYS
+
+  monitor_stop (&m);
+}
+
+/* SIGINT while call --wait rings hangs the call up, exit 1. */
+static void
+test_call_interrupted (Fixture *f, gconstpointer data)
+{
+  MonitorProcess m = { 0 };
+  g_autofree char *line = NULL;
+  gboolean done = FALSE;
+
+  monitor_start (&m, (const char *const[]){ "call", "default", "sip:silent@example.org", "--wait", NULL });
+  g_data_input_stream_read_line_async (m.out, G_PRIORITY_DEFAULT, NULL, on_line, &line);
+  while (!line)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (line, ==, SESSION_PATH ("default", "1"));
+  g_assert_cmpuint (f->session_calls->len, ==, 0);
+
+  g_subprocess_send_signal (m.process, SIGINT);
+  g_subprocess_wait_async (m.process, NULL, on_waited, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_if_exited (m.process));
+  g_assert_cmpint (g_subprocess_get_exit_status (m.process), ==, 1);
+  g_assert_cmpstr (last_session_call (f), ==, "Terminate ()");
+  g_clear_object (&m.out);
+  g_clear_object (&m.process);
+}
+
 /* "monitor ENDPOINT" shows that endpoint's events only, as text lines. */
 static void
 test_monitor_filtered (Fixture *f, gconstpointer data)
@@ -893,6 +1333,13 @@ main (int argc, char **argv)
   g_test_add ("/tincanctl/fake/trace-and-version", Fixture, NULL, setup_fake, test_trace_and_version, teardown);
   g_test_add ("/tincanctl/fake/monitor", Fixture, NULL, setup_fake, test_monitor, teardown);
   g_test_add ("/tincanctl/fake/monitor-filtered", Fixture, NULL, setup_fake, test_monitor_filtered, teardown);
+  g_test_add ("/tincanctl/fake/monitor-sessions", Fixture, NULL, setup_fake, test_monitor_sessions, teardown);
+  g_test_add ("/tincanctl/fake/call", Fixture, NULL, setup_fake, test_call, teardown);
+  g_test_add ("/tincanctl/fake/call-interrupted", Fixture, NULL, setup_fake, test_call_interrupted, teardown);
+  g_test_add ("/tincanctl/fake/sessions", Fixture, NULL, setup_fake, test_sessions, teardown);
+  g_test_add ("/tincanctl/fake/hangup", Fixture, NULL, setup_fake, test_hangup, teardown);
+  g_test_add ("/tincanctl/fake/dtmf", Fixture, NULL, setup_fake, test_dtmf, teardown);
+  g_test_add ("/tincanctl/fake/session-actions", Fixture, NULL, setup_fake, test_session_actions, teardown);
 
   return g_test_run ();
 }

@@ -20,9 +20,17 @@ through build-tree tincanctl, the way a user would drive it:
 4. `tincanctl messages <bob>` lists it, `--json` too; `messages --ack`
    acknowledges it and the inbox is then empty; acknowledging it again
    exits 1.
-5. Exit codes: 2 for a usage error, 1 for an unknown endpoint, 3 when the
+5. A call: two more peer-to-peer endpoints, alice and carol (audio-source
+   and audio-sink none; carol with incoming-call-policy auto-answer), with
+   `tincanctl monitor --json` in the background.  `tincanctl call alice
+   <carol's contact> --wait` prints the session and its state changes up
+   to connected (exit 0); `sessions` lists both ends connected; `dtmf
+   alice/N 1#` reaches carol as DtmfReceived; `hangup --wait` ends both
+   ends; the monitor printed incoming-session, session-state-changed
+   (connected, disconnected) for both sessions and dtmf-received.
+6. Exit codes: 2 for a usage error, 1 for an unknown endpoint, 3 when the
    daemon cannot be reached.
-TAP on stdout (tincand.run_shared_tests: one daemon for the five checks).
+TAP on stdout (tincand.run_shared_tests: one daemon for the six checks).
 """
 
 import json
@@ -38,6 +46,8 @@ import tincand  # noqa: E402  (re-runs the script under the system python3 when 
 import harness  # noqa: E402
 from harness import HarnessError, Skip, log  # noqa: E402
 from tincand import ENDPOINT, TincanDaemon  # noqa: E402
+
+SESSION = "org.tincan.Tincan1.Session"
 
 tincand.skip_all_without_gi()
 
@@ -208,6 +218,69 @@ def test_messages(ctx):
         raise HarnessError("acknowledging %s again: exit %d, expected 1 (NotFound)" % (ctx["msg_id"], r.returncode))
 
 
+def test_call(ctx):
+    d, ctl = ctx["d"], ctx["ctl"]
+    quiet = {"kind": "peer-to-peer", "listen": "127.0.0.1:0", "audio-source": "none", "audio-sink": "none"}
+    alice = d.create_endpoint(dict(quiet, uri="sip:alice@127.0.0.1"))
+    carol = d.create_endpoint(dict(quiet, uri="sip:carol@127.0.0.1", **{"incoming-call-policy": "auto-answer"}))
+    alice_id, carol_id = alice.rsplit("/", 1)[1], carol.rsplit("/", 1)[1]
+    target = re.sub(r";.*$", "", d.prop(carol, "Contact"))
+    mon = ctl.start("tincanctl-monitor-calls", "monitor", "--json")
+    mon.wait_for_log(r'"monitor-started"', timeout=5)
+    since = d.mark()
+
+    # call --wait: the session first, then its state changes up to connected.
+    lines = ctl.json_lines("--json", "call", alice_id, target, "--wait", "--timeout", "20", timeout=40)
+    out_path = lines[0].get("path", "")
+    out_name = lines[0].get("session", "")
+    if not out_path.startswith(alice + "/session/") or out_name != "%s/%s" % (alice_id, out_path.rsplit("/", 1)[1]):
+        raise HarnessError("call --wait printed first %s; expected a session of %s" % (lines[0], alice))
+    if any(x.get("path") != out_path for x in lines) or lines[-1].get("state") != "connected":
+        raise HarnessError("call --wait did not end with its session connected: %s" % lines)
+    inc_path = d.wait_for_signal(carol, ENDPOINT, "IncomingSession", since=since).args[0]
+    inc_name = "%s/%s" % (carol_id, inc_path.rsplit("/", 1)[1])
+    d.wait_for_signal(inc_path, SESSION, "StateChanged", lambda s: s.args[0] == "connected", since=since)
+
+    # sessions: both ends, connected.
+    rows = {x.get("session"): x for x in ctl.json_lines("--json", "sessions")}
+    out, inc = rows.get(out_name, {}), rows.get(inc_name, {})
+    if (out.get("state"), out.get("direction"), out.get("remote_uri")) != ("connected", "outgoing", target) \
+            or not out.get("codec") or out.get("remote_held") is not False:
+        raise HarnessError("sessions --json shows the caller's session as %s (target %s)" % (out, target))
+    if (inc.get("state"), inc.get("direction"), inc.get("endpoint")) != ("connected", "incoming", carol_id):
+        raise HarnessError("sessions --json shows the callee's session as %s" % inc)
+    text = ctl.ok("sessions", alice_id).stdout.splitlines()
+    if len(text) != 2 or not text[0].startswith("SESSION") or not re.match(r"^%s\s+connected\s+outgoing\s"
+                                                                           % re.escape(out_name), text[1]):
+        raise HarnessError("tincanctl sessions %s printed:\n%s" % (alice_id, "\n".join(text)))
+
+    # dtmf: RFC 4733 events in the RTP stream, reported at the far end.
+    ctl.ok("dtmf", out_name, "1#", "--duration", "100")
+    for digit in ("1", "#"):
+        d.wait_for_signal(inc_path, SESSION, "DtmfReceived", lambda s, digit=digit: s.args[0] == digit, since=since)
+
+    # hangup --wait: our end disconnected, and the far end too.
+    lines = ctl.json_lines("--json", "hangup", out_path, "--wait")
+    if lines[-1].get("state") != "disconnected" or lines[0].get("action") != "hangup":
+        raise HarnessError("hangup --json --wait printed %s" % lines)
+    d.wait_for_signal(inc_path, SESSION, "StateChanged", lambda s: s.args[0] == "disconnected", since=since)
+
+    # The monitor printed it all.
+    mon.wait_for_log(r'"event":"session-state-changed",[^\n]*"session":"%s"[^\n]*"state":"disconnected"'
+                     % re.escape(inc_name), timeout=5, since_start=True)
+    events = parse_json_lines("\n".join(line for line in mon.output().splitlines() if line.startswith("{")),
+                              "tincanctl monitor --json")
+    seen = {(e.get("event"), e.get("session"), e.get("state") or e.get("digit")) for e in events}
+    wanted = {("incoming-session", inc_name, None), ("dtmf-received", inc_name, "1"), ("dtmf-received", inc_name, "#")}
+    for name in (out_name, inc_name):
+        wanted |= {("session-state-changed", name, "connected"), ("session-state-changed", name, "disconnected")}
+    if wanted - seen:
+        raise HarnessError("the monitor did not print %s; it printed: %s" % (sorted(wanted - seen, key=str), events))
+    rc = mon.stop(sig=2)
+    if rc not in (0, 130, -2):
+        raise HarnessError("tincanctl monitor exited with %s on SIGINT" % rc)
+
+
 def test_exit_codes(ctx):
     d, ctl = ctx["d"], ctx["ctl"]
     problems = []
@@ -241,8 +314,10 @@ TESTS = [
     ("tincanctl add sip:bob@127.0.0.1 --kind peer-to-peer --listen 127.0.0.1:0", test_add),
     ("tincanctl send default <bob> hello -> 0; monitor --json prints message-received", test_send_monitor),
     ("tincanctl messages <bob> lists it; --ack empties the inbox", test_messages),
+    ("tincanctl call --wait connects alice to auto-answering carol; sessions, dtmf, hangup; monitor shows it",
+     test_call),
     ("tincanctl exit codes: 2 usage, 1 daemon failure, 3 unreachable", test_exit_codes),
 ]
 
 if __name__ == "__main__":
-    tincand.run_shared_tests(setup, TESTS, timeout=60, name="tincanctl")
+    tincand.run_shared_tests(setup, TESTS, timeout=90, name="tincanctl")
