@@ -2,9 +2,10 @@
 /*
  * call-media-private.h — TcCallMedia's state, shared by call-media.c (the
  * object, the pipeline, bus, housekeeping), call-media-rtp.c (transport
- * edge, rtpbin, DTMF) and the audio branches: call-media-audio.c (shared
+ * edge, rtpbin, DTMF), the audio branches: call-media-audio.c (shared
  * helpers, errors), -send.c (source, codec chain, playback), -receive.c
- * (receive branches, sink) and -record.c.
+ * (receive branches, sink) and -record.c, and the light path without a
+ * pipeline (call-media-light.c).
  */
 #pragma once
 
@@ -27,6 +28,21 @@ typedef enum {
   SOURCE_PLAYING,
   SOURCE_FALLBACK,
 } SourceKind;
+
+/* A call on the light path (call-media-light.c). */
+typedef struct _LightCall LightCall;
+
+/* Where the light path left the RTP stream, for the pipeline that takes
+ * over: the same SSRC, the next sequence number, and the timeline (the
+ * timestamp at a monotonic time, in clock_rate units). */
+typedef struct {
+  gboolean valid;
+  guint32 ssrc;
+  guint16 seq;
+  guint32 timestamp;
+  gint64 time_us;
+  guint clock_rate;
+} StreamResume;
 
 /* One receive branch: what hangs off one of rtpbin's
  * recv_rtp_src_0_<ssrc>_<pt> pads.  Made on the streaming thread that
@@ -119,6 +135,13 @@ struct _TcCallMedia {
 
   Recorder *recorder;
 
+  /* ---- the light path (call-media-light.c) ---- */
+  gboolean light_allowed; /* property "light" */
+  LightCall *light;       /* running: no pipeline */
+  StreamResume resume;    /* for the pipeline taking over, until it is built */
+  gboolean have_carried;
+  TcMediaStatsNumbers carried; /* the light path's counters when it ended */
+
   /* ---- housekeeping (call-media.c) ---- */
   GSource *housekeeping; /* statistics and RTP timeout */
   gint64 next_stats_us;
@@ -145,13 +168,35 @@ GstElement *tc_call_media_make_element (const char *factory, const char *name, G
 void tc_call_media_invoke (TcCallMedia *self, void (*func) (TcCallMedia *self, gpointer data), gpointer data,
                            GDestroyNotify destroy);
 
+/* call-media-light.c */
+/* The policy and the moment let a call go without a pipeline: source and
+ * sink "none", no playback, no recording (and the "light" property). */
+gboolean tc_call_media_light_wanted (TcCallMedia *self);
+/* Starts sending silence, counting, reporting (continuing self->resume
+ * when valid).  TC_MEDIA_ERROR_NO_CODEC when no silence frame can be
+ * made for the send codec. */
+gboolean tc_call_media_light_start (TcCallMedia *self, GError **error);
+/* After an apply changed self->params from @old. */
+gboolean tc_call_media_light_update (TcCallMedia *self, const TcMediaParams *old, GError **error);
+void tc_call_media_light_set_sending (TcCallMedia *self, gboolean sending);
+void tc_call_media_light_send_dtmf (TcCallMedia *self, const char *digits, guint duration_ms);
+void tc_call_media_light_receive (TcCallMedia *self, TcRtpComponent component, const guint8 *data, gsize size,
+                                  gint64 received_us);
+void tc_call_media_light_read_numbers (TcCallMedia *self, TcMediaStatsNumbers *numbers);
+/* Ends the light path (a digit being sent is ended); @handing_over: sets
+ * self->resume and self->carried for the pipeline that follows. */
+void tc_call_media_light_leave (TcCallMedia *self, gboolean handing_over);
+
 /* call-media-rtp.c */
 /* rtpbin, its links to the transport edge, and the DTMF pad. */
 gboolean tc_call_media_rtp_build (TcCallMedia *self, GError **error);
 /* After the pipeline went to NULL: our pads and the DTMF machines go. */
 void tc_call_media_rtp_clear (TcCallMedia *self);
-/* Receives the transport's packets from now on. */
+/* Receives the transport's packets from now on (and makes the DTMF
+ * receiver, which both paths share). */
 void tc_call_media_rtp_attach (TcCallMedia *self);
+/* No more packets; the DTMF receiver goes. */
+void tc_call_media_rtp_detach (TcCallMedia *self);
 
 /* call-media-audio.c */
 gboolean tc_call_media_audio_build (TcCallMedia *self, GError **error);

@@ -113,7 +113,14 @@ on_transport_receive (TcRtpTransport *transport, TcRtpComponent component, const
   GstBuffer *buffer;
   guint pt;
 
-  if (!self->pipeline || self->stopped)
+  if (self->stopped)
+    return;
+  if (self->light)
+    {
+      tc_call_media_light_receive (self, component, data, size, received_us);
+      return;
+    }
+  if (!self->pipeline)
     return;
   if (component == TC_RTP_COMPONENT_RTCP)
     {
@@ -237,6 +244,36 @@ on_rtpbin_new_jitterbuffer (GstElement *rtpbin, GstElement *jitterbuffer, guint 
   g_rec_mutex_unlock (&self->recv_lock);
 }
 
+/* After the light path: the same SSRC, the next sequence number, and
+ * timestamps on the same timeline, so that the peer sees one stream.
+ * rtpdtmfmux writes all three: out = in - (the payloader's offset) +
+ * timestamp-offset, with "in" = payloader's offset + running time, so its
+ * timestamp-offset is the light timeline's value at the pipeline's base
+ * time.  That property is a gint: a value past 2^31 (a light call of many
+ * hours, see call-media-light.c) cannot be continued, and the pipeline
+ * starts a new SSRC instead, as RFC 3550 §8 allows. */
+static void
+continue_stream (TcCallMedia *self)
+{
+  gint64 base_us = (gint64) (self->base_time / GST_USECOND);
+  gint64 timestamp;
+
+  if (!self->resume.valid)
+    return;
+  self->resume.valid = FALSE;
+  timestamp =
+    self->resume.timestamp + (base_us - self->resume.time_us) * (gint64) self->resume.clock_rate / G_USEC_PER_SEC;
+  timestamp &= G_MAXUINT32;
+  if (timestamp > G_MAXINT32)
+    {
+      g_debug ("media %u: timestamp %" G_GINT64_FORMAT " cannot be continued: a new SSRC", self->id, timestamp);
+      return;
+    }
+  /* rtpdtmfmux numbers its first packet seqnum-offset + 1. */
+  g_object_set (self->dtmfmux, "ssrc", self->resume.ssrc, "seqnum-offset", (int) (guint16) (self->resume.seq - 1),
+                "timestamp-offset", (int) timestamp, NULL);
+}
+
 /* rtpbin with its send and receive pads linked to the transport edge. */
 static gboolean
 build_rtpbin (TcCallMedia *self, GError **error)
@@ -266,6 +303,7 @@ build_rtpbin (TcCallMedia *self, GError **error)
   self->rtcp_out = self->rtp_out ? make_out_sink (self, "rtcp-out", on_rtcp_out_sample, error) : NULL;
   if (!self->dtmfmux || !self->rtp_out || !self->rtcp_out)
     return FALSE;
+  continue_stream (self);
   gst_bin_add_many (GST_BIN (self->pipeline), self->dtmfmux, self->rtp_out, self->rtcp_out, NULL);
   send_rtp_sink = gst_element_request_pad_simple (rtpbin, "send_rtp_sink_0");
   mux_src = gst_element_get_static_pad (self->dtmfmux, "src");
@@ -391,7 +429,6 @@ build_dtmf (TcCallMedia *self)
   self->dtmf_in = make_own_pad (self, "dtmf-in", priority, dtmf_caps (self));
   self->dtmf_sender =
     tc_dtmf_sender_new (self->context, info->clock_rate, MAX (self->params.ptime, 20), on_dtmf_packet, self);
-  self->dtmf_receiver = tc_dtmf_receiver_new (self->context, info->clock_rate, on_dtmf_received, self);
 }
 
 gboolean
@@ -411,11 +448,19 @@ tc_call_media_rtp_clear (TcCallMedia *self)
   drop_own_pad (&self->rtcp_in);
   drop_own_pad (&self->dtmf_in);
   g_clear_pointer (&self->dtmf_sender, tc_dtmf_sender_free);
-  g_clear_pointer (&self->dtmf_receiver, tc_dtmf_receiver_free);
 }
 
 void
 tc_call_media_rtp_attach (TcCallMedia *self)
 {
+  self->dtmf_receiver = tc_dtmf_receiver_new (self->context, tc_codec_get_info (TC_CODEC_TELEPHONE_EVENT)->clock_rate,
+                                              on_dtmf_received, self);
   tc_rtp_transport_set_callbacks (self->transport, &transport_callbacks, self);
+}
+
+void
+tc_call_media_rtp_detach (TcCallMedia *self)
+{
+  tc_rtp_transport_set_callbacks (self->transport, NULL, NULL);
+  g_clear_pointer (&self->dtmf_receiver, tc_dtmf_receiver_free);
 }

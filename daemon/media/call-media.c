@@ -10,6 +10,13 @@
  * timer, and per remote SSRC the jitter buffer's two (output and timers).
  * Everything else runs on the main context: receiving (one epoll fd for
  * all calls, rtp-udp.c), DTMF, the bus messages that matter.
+ *
+ * A call that needs no audio processing (source and sink "none", no
+ * playback, no recording) gets no pipeline at all: the light path
+ * (call-media-light.c) sends pre-encoded silence from one timer shared by
+ * all such calls, counts what it receives and does RTCP itself, with no
+ * thread of its own.  PlayFile or Record moves it onto a pipeline, which
+ * continues the same RTP stream (SSRC, sequence numbers, timestamps).
  */
 #include "media/call-media-private.h"
 
@@ -27,6 +34,8 @@ enum {
   PROP_0,
   PROP_RTCP_INTERVAL,
   PROP_STATS_INTERVAL,
+  PROP_LIGHT,
+  PROP_HAS_PIPELINE,
   N_PROPS,
 };
 
@@ -512,16 +521,33 @@ tc_call_media_apply (TcCallMedia *self, const TcMediaParams *params, GError **er
 
   if (first)
     {
+      gboolean ok;
+
       tc_media_params_clear (&old);
-      if (!build_pipeline (self, error))
+      if (tc_call_media_light_wanted (self))
+        ok = tc_call_media_light_start (self, error);
+      else
         {
-          destroy_pipeline (self);
+          ok = build_pipeline (self, error);
+          if (!ok)
+            destroy_pipeline (self);
+        }
+      if (!ok)
+        {
           self->applied = FALSE;
           return FALSE;
         }
       /* Bit rates are measured from the start. */
       self->stats_previous = (TcMediaStatsSnapshot){ .time_us = g_get_monotonic_time () };
       start_housekeeping (self);
+    }
+  else if (self->light)
+    {
+      gboolean ok = tc_call_media_light_update (self, &old, error);
+
+      tc_media_params_clear (&old);
+      if (!ok)
+        return FALSE;
     }
   else
     {
@@ -540,9 +566,39 @@ tc_call_media_apply (TcCallMedia *self, const TcMediaParams *params, GError **er
           return FALSE;
         }
     }
-  tc_call_media_audio_set_sending (self, (self->params.direction & TC_MEDIA_DIRECTION_SENDONLY) != 0);
+  if (self->light)
+    tc_call_media_light_set_sending (self, (self->params.direction & TC_MEDIA_DIRECTION_SENDONLY) != 0);
+  else
+    tc_call_media_audio_set_sending (self, (self->params.direction & TC_MEDIA_DIRECTION_SENDONLY) != 0);
   update_rtp_timeout (self, was_expecting);
   return TRUE;
+}
+
+/* A light call moves onto a pipeline (for playback, recording), which
+ * continues its RTP stream.  Should the pipeline not start, the light path
+ * goes on as before. */
+static gboolean
+ensure_pipeline (TcCallMedia *self, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (!self->light)
+    return TRUE;
+  g_debug ("media %u: leaving the light path for a pipeline", self->id);
+  tc_call_media_light_leave (self, TRUE);
+  self->have_carried = TRUE;
+  if (build_pipeline (self, error))
+    {
+      tc_call_media_audio_set_sending (self, (self->params.direction & TC_MEDIA_DIRECTION_SENDONLY) != 0);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HAS_PIPELINE]);
+      return TRUE;
+    }
+  destroy_pipeline (self);
+  if (!tc_call_media_light_start (self, &local))
+    tc_call_media_fail (self, "pipeline-error", "the call's media cannot go on: %s", local->message);
+  else
+    tc_call_media_light_set_sending (self, (self->params.direction & TC_MEDIA_DIRECTION_SENDONLY) != 0);
+  return FALSE;
 }
 
 void
@@ -559,9 +615,10 @@ tc_call_media_stop (TcCallMedia *self)
   clear_source (&self->housekeeping);
   if (self->dtmf_sender)
     tc_dtmf_sender_cancel (self->dtmf_sender);
+  tc_call_media_light_leave (self, FALSE);
   tc_call_media_audio_stop_recording (self);
   destroy_pipeline (self);
-  tc_rtp_transport_set_callbacks (self->transport, NULL, NULL);
+  tc_call_media_rtp_detach (self);
   tc_rtp_transport_close (self->transport);
 }
 
@@ -571,7 +628,7 @@ tc_call_media_send_dtmf (TcCallMedia *self, const char *digits, guint duration_m
   g_return_val_if_fail (TC_IS_CALL_MEDIA (self), FALSE);
   if (!tc_dtmf_check_digits (digits, error))
     return FALSE;
-  if (!self->applied || self->stopped || !self->dtmf_sender)
+  if (!self->applied || self->stopped || (!self->dtmf_sender && !self->light))
     {
       g_set_error_literal (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_NOT_READY, "the call's media is not running");
       return FALSE;
@@ -588,7 +645,10 @@ tc_call_media_send_dtmf (TcCallMedia *self, const char *digits, guint duration_m
       return FALSE;
     }
   g_debug ("media %u: sending DTMF \"%s\"", self->id, digits);
-  tc_dtmf_sender_queue (self->dtmf_sender, digits, duration_ms ? duration_ms : DEFAULT_DTMF_DURATION_MS);
+  if (self->light)
+    tc_call_media_light_send_dtmf (self, digits, duration_ms ? duration_ms : DEFAULT_DTMF_DURATION_MS);
+  else
+    tc_dtmf_sender_queue (self->dtmf_sender, digits, duration_ms ? duration_ms : DEFAULT_DTMF_DURATION_MS);
   return TRUE;
 }
 
@@ -608,7 +668,8 @@ tc_call_media_play_file (TcCallMedia *self, const char *path, GError **error)
 {
   g_return_val_if_fail (TC_IS_CALL_MEDIA (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
-  return check_running (self, error) && tc_call_media_audio_play_file (self, path, error);
+  return check_running (self, error) && ensure_pipeline (self, error) &&
+         tc_call_media_audio_play_file (self, path, error);
 }
 
 gboolean
@@ -616,7 +677,8 @@ tc_call_media_record (TcCallMedia *self, const char *path, gboolean both_directi
 {
   g_return_val_if_fail (TC_IS_CALL_MEDIA (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
-  return check_running (self, error) && tc_call_media_audio_record (self, path, both_directions, error);
+  return check_running (self, error) && ensure_pipeline (self, error) &&
+         tc_call_media_audio_record (self, path, both_directions, error);
 }
 
 void
@@ -646,17 +708,27 @@ GVariant *
 tc_call_media_get_stats (TcCallMedia *self)
 {
   g_autoptr (GPtrArray) jitterbuffers = NULL;
+  TcMediaStatsNumbers numbers;
   const char *codec;
 
   g_return_val_if_fail (TC_IS_CALL_MEDIA (self), NULL);
   codec = self->applied ? tc_codec_get_info (self->params.send.codec)->nick : "";
   jitterbuffers = g_ptr_array_new_with_free_func (gst_object_unref);
-  g_rec_mutex_lock (&self->recv_lock);
-  for (guint i = 0; self->jitterbuffers && i < self->jitterbuffers->len; i++)
-    g_ptr_array_add (jitterbuffers, gst_object_ref (g_ptr_array_index (self->jitterbuffers, i)));
-  g_rec_mutex_unlock (&self->recv_lock);
-  return tc_media_stats_collect (self->stopped ? NULL : self->rtpbin, jitterbuffers, codec,
-                                 self->applied ? self->params.send.pt : 0, &self->stats_previous);
+  if (self->light)
+    /* No jitter buffer: the jb-* keys read 0. */
+    tc_call_media_light_read_numbers (self, &numbers);
+  else
+    {
+      g_rec_mutex_lock (&self->recv_lock);
+      for (guint i = 0; self->jitterbuffers && i < self->jitterbuffers->len; i++)
+        g_ptr_array_add (jitterbuffers, gst_object_ref (g_ptr_array_index (self->jitterbuffers, i)));
+      g_rec_mutex_unlock (&self->recv_lock);
+      tc_media_stats_read_rtpbin (self->stopped ? NULL : self->rtpbin, &numbers);
+      if (self->have_carried && !self->stopped)
+        tc_media_stats_add (&numbers, &self->carried);
+    }
+  return tc_media_stats_build (&numbers, jitterbuffers, codec, self->applied ? self->params.send.pt : 0,
+                               &self->stats_previous);
 }
 
 /* ---- GObject ------------------------------------------------------------------------------- */
@@ -673,6 +745,12 @@ tc_call_media_get_property (GObject *object, guint prop_id, GValue *value, GPara
       break;
     case PROP_STATS_INTERVAL:
       g_value_set_uint (value, self->stats_interval_ms);
+      break;
+    case PROP_LIGHT:
+      g_value_set_boolean (value, self->light_allowed);
+      break;
+    case PROP_HAS_PIPELINE:
+      g_value_set_boolean (value, self->pipeline != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -691,6 +769,9 @@ tc_call_media_set_property (GObject *object, guint prop_id, const GValue *value,
       break;
     case PROP_STATS_INTERVAL:
       self->stats_interval_ms = g_value_get_uint (value);
+      break;
+    case PROP_LIGHT:
+      self->light_allowed = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -750,6 +831,25 @@ tc_call_media_class_init (TcCallMediaClass *klass)
    */
   props[PROP_STATS_INTERVAL] = g_param_spec_uint ("stats-interval", NULL, NULL, 100, 600000, DEFAULT_STATS_INTERVAL_MS,
                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * TcCallMedia:light:
+   *
+   * Whether a call that needs no audio processing (audio source and sink
+   * "none", nothing played or recorded) may run without a pipeline (the
+   * light path, call-media-light.c).  Read at the first apply; tests and
+   * measurements turn it off to compare.
+   */
+  props[PROP_LIGHT] = g_param_spec_boolean ("light", NULL, NULL, TRUE,
+                                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * TcCallMedia:has-pipeline:
+   *
+   * Whether a GStreamer pipeline carries the call's media (FALSE before
+   * the first apply, on the light path, and once stopped).  Notified when
+   * a light call moves onto a pipeline.
+   */
+  props[PROP_HAS_PIPELINE] = g_param_spec_boolean ("has-pipeline", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -797,6 +897,7 @@ tc_call_media_init (TcCallMedia *self)
 {
   self->rtcp_interval_ms = DEFAULT_RTCP_INTERVAL_MS;
   self->stats_interval_ms = DEFAULT_STATS_INTERVAL_MS;
+  self->light_allowed = TRUE;
   g_rec_mutex_init (&self->recv_lock);
   self->recv_payloads = g_array_new (FALSE, TRUE, sizeof (RecvPayload));
   self->recv_branches = g_ptr_array_new ();

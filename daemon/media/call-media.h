@@ -28,6 +28,14 @@
  *   transport → our pad → rtpbin.recv_rtp_sink_0 (RTCP: → recv_rtcp_sink_0)
  *     → recv_rtp_src_0_<ssrc>_<pt> → DEPAY → DEC → audioconvert
  *     → audioresample → capsfilter → funnel → tee(recording) → sink
+ *
+ * A call that needs no audio processing (policy audio source and sink
+ * "none", nothing played or recorded) builds no pipeline: the light path
+ * (call-media-light.c) sends encoded silence, counts what arrives, sends
+ * and reads RTCP, and handles DTMF, on the main context.  The first
+ * tc_call_media_play_file() or tc_call_media_record() moves it onto a
+ * pipeline that continues the same RTP stream.  The API and the signals
+ * are the same on both paths.
  */
 #pragma once
 
@@ -109,8 +117,8 @@ gboolean tc_call_media_get_muted (TcCallMedia *self);
  *   remote-jitter-ms d             the peer's last report on our stream
  *   bitrate-in u, bitrate-out u    bit/s since the previous reading
  *   jb-pushed t, jb-lost t, jb-late t, jb-duplicates t, jb-avg-jitter-ms d
- *                                  the jitter buffer
- * Zeros before the pipeline exists. */
+ *                                  the jitter buffer (0 on the light path)
+ * Zeros before the first apply. */
 GVariant *tc_call_media_get_stats (TcCallMedia *self);
 
 G_END_DECLS

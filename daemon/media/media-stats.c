@@ -10,19 +10,7 @@
  */
 #include "media/media-stats.h"
 
-typedef struct {
-  guint64 packets_sent, octets_sent;
-  guint clock_rate_sent;
-  guint64 packets_received, octets_received;
-  gint64 packets_lost;
-  guint jitter;
-  guint clock_rate_received;
-  gboolean have_rb;
-  guint rb_fraction_lost;
-  gint rb_packets_lost;
-  guint rb_jitter;
-  guint rb_round_trip; /* NTP short format, 16.16 s */
-} SessionNumbers;
+#include <string.h>
 
 static guint64
 get_u64 (const GstStructure *s, const char *field)
@@ -61,7 +49,7 @@ get_bool (const GstStructure *s, const char *field)
 }
 
 static void
-read_source (const GstStructure *s, SessionNumbers *n, guint64 *best_received)
+read_source (const GstStructure *s, TcMediaStatsNumbers *n, guint64 *best_received)
 {
   if (get_bool (s, "internal"))
     {
@@ -93,14 +81,17 @@ read_source (const GstStructure *s, SessionNumbers *n, guint64 *best_received)
     }
 }
 
-static void
-read_session (GstElement *rtpbin, SessionNumbers *n)
+void
+tc_media_stats_read_rtpbin (GstElement *rtpbin, TcMediaStatsNumbers *n)
 {
   g_autoptr (GstElement) session = NULL;
   g_autoptr (GstStructure) stats = NULL;
   const GValue *sources;
   guint64 best_received = 0;
 
+  memset (n, 0, sizeof *n);
+  if (!rtpbin)
+    return;
   g_signal_emit_by_name (rtpbin, "get-session", 0, &session);
   if (!session)
     return;
@@ -156,17 +147,50 @@ bitrate (guint64 now_octets, guint64 then_octets, gint64 elapsed_us)
   return (guint) MIN ((now_octets - then_octets) * 8 * G_USEC_PER_SEC / (guint64) elapsed_us, G_MAXUINT);
 }
 
+void
+tc_media_stats_add (TcMediaStatsNumbers *n, const TcMediaStatsNumbers *carried)
+{
+  n->packets_sent += carried->packets_sent;
+  n->octets_sent += carried->octets_sent;
+  n->packets_received += carried->packets_received;
+  n->octets_received += carried->octets_received;
+  n->packets_lost += carried->packets_lost;
+  if (!n->clock_rate_sent)
+    n->clock_rate_sent = carried->clock_rate_sent;
+  if (!n->clock_rate_received)
+    {
+      n->clock_rate_received = carried->clock_rate_received;
+      n->jitter = carried->jitter;
+    }
+  if (!n->have_rb && carried->have_rb)
+    {
+      n->have_rb = TRUE;
+      n->rb_fraction_lost = carried->rb_fraction_lost;
+      n->rb_packets_lost = carried->rb_packets_lost;
+      n->rb_jitter = carried->rb_jitter;
+      n->rb_round_trip = carried->rb_round_trip;
+    }
+}
+
 GVariant *
 tc_media_stats_collect (GstElement *rtpbin, GPtrArray *jitterbuffers, const char *codec, guint pt,
                         TcMediaStatsSnapshot *snapshot)
 {
-  SessionNumbers n = { 0 };
+  TcMediaStatsNumbers n;
+
+  tc_media_stats_read_rtpbin (rtpbin, &n);
+  return tc_media_stats_build (&n, jitterbuffers, codec, pt, snapshot);
+}
+
+GVariant *
+tc_media_stats_build (const TcMediaStatsNumbers *numbers, GPtrArray *jitterbuffers, const char *codec, guint pt,
+                      TcMediaStatsSnapshot *snapshot)
+{
+  TcMediaStatsNumbers n = *numbers;
   JitterNumbers j = { 0 };
   GVariantBuilder builder;
   gint64 now = g_get_monotonic_time ();
 
-  if (rtpbin)
-    read_session (rtpbin, &n);
   for (guint i = 0; jitterbuffers && i < jitterbuffers->len; i++)
     read_jitterbuffer (g_ptr_array_index (jitterbuffers, i), &j);
 

@@ -25,6 +25,38 @@ typedef struct {
 
 #define TC_MEDIA_STATS_MIN_PERIOD_US (G_USEC_PER_SEC / 2)
 
+/* The numbers behind the a{sv}: read from rtpbin, or kept by the light
+ * path (call-media-light.c) itself.  Clock rates turn timestamp units
+ * into ms; round_trip is in 1/65536 s (NTP short format). */
+typedef struct {
+  guint64 packets_sent, octets_sent;
+  guint clock_rate_sent;
+  guint64 packets_received, octets_received;
+  gint64 packets_lost;
+  guint jitter;
+  guint clock_rate_received;
+  gboolean have_rb;
+  guint rb_fraction_lost; /* 1/256 */
+  gint rb_packets_lost;
+  guint rb_jitter;
+  guint rb_round_trip;
+} TcMediaStatsNumbers;
+
+/* Reads rtpbin's session 0 into @numbers (all zeros when @rtpbin is
+ * NULL or has no session yet). */
+void tc_media_stats_read_rtpbin (GstElement *rtpbin, TcMediaStatsNumbers *numbers);
+
+/* Adds @carried (counters a call had before its pipeline took over from
+ * the light path) to @numbers; the peer's last report is @carried's until
+ * the pipeline has one of its own. */
+void tc_media_stats_add (TcMediaStatsNumbers *numbers, const TcMediaStatsNumbers *carried);
+
+/* The a{sv} of @numbers (a floating reference); the jitter buffer keys
+ * are read from @jitterbuffers (GstElement; may be NULL or empty: zeros).
+ * @snapshot is read and updated. */
+GVariant *tc_media_stats_build (const TcMediaStatsNumbers *numbers, GPtrArray *jitterbuffers, const char *codec,
+                                guint pt, TcMediaStatsSnapshot *snapshot);
+
 /* Reads @rtpbin's session 0 and the rtpjitterbuffers in @jitterbuffers
  * (GstElement; may be NULL or empty).  @rtpbin NULL gives all zeros.
  * @snapshot is read and updated.  Returns a floating a{sv}. */
