@@ -25,7 +25,8 @@ struct _TcEndpointBus {
   char *path;
   TcDBusObjectSkeleton *object;
   TcDBusEndpoint *iface;
-  GPtrArray *calls; /* TcBusCall: SendMessage in flight */
+  GPtrArray *calls;    /* TcBusCall: SendMessage in flight */
+  guint sessions_idle; /* the Sessions property is out of date */
   gboolean aborted;
 };
 
@@ -342,10 +343,24 @@ update_sessions (TcEndpointBus *self)
   tc_dbus_endpoint_set_sessions (self->iface, (const char *const *) paths->pdata);
 }
 
+static gboolean
+on_sessions_idle (gpointer user_data)
+{
+  TcEndpointBus *self = user_data;
+
+  self->sessions_idle = 0;
+  update_sessions (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls come and go by the hundred per second: the property (every path)
+ * is rebuilt once per main-loop pass, before the next method call is
+ * dispatched (G_PRIORITY_HIGH), not once per session. */
 static void
 on_sessions_changed (TcEndpoint *endpoint, TcSession *session, TcEndpointBus *self)
 {
-  update_sessions (self);
+  if (!self->sessions_idle)
+    self->sessions_idle = g_idle_add_full (G_PRIORITY_HIGH, on_sessions_idle, self, NULL);
 }
 
 static void
@@ -471,6 +486,7 @@ tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
   if (self->aborted)
     return;
   self->aborted = TRUE;
+  g_clear_handle_id (&self->sessions_idle, g_source_remove);
 
   g_signal_handlers_disconnect_by_data (self->endpoint, self);
   g_signal_handlers_disconnect_by_data (self->iface, self);

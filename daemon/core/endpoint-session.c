@@ -20,9 +20,10 @@
 #define SESSION_LINGER_MS 5000
 
 struct _TcEndpointSessions {
-  TcEndpoint *endpoint; /* borrowed: owns us */
-  GHashTable *sessions; /* id -> TcSession */
-  GHashTable *timers;   /* TcSession -> its linger or auto-answer TimerData (owned) */
+  TcEndpoint *endpoint;   /* borrowed: owns us */
+  GHashTable *sessions;   /* id -> TcSession */
+  GHashTable *by_call_id; /* Call-ID (borrowed from the session) -> TcSession (borrowed), for routing */
+  GHashTable *timers;     /* TcSession -> its linger or auto-answer TimerData (owned) */
   guint next_id;
   TcMediaPolicy policy;
   gboolean policy_ready;
@@ -55,6 +56,7 @@ tc_endpoint_sessions_new (TcEndpoint *endpoint)
 
   sessions->endpoint = endpoint;
   sessions->sessions = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  sessions->by_call_id = g_hash_table_new (g_str_hash, g_str_equal);
   sessions->timers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   sessions->next_id = 1;
   return sessions;
@@ -95,6 +97,7 @@ tc_endpoint_sessions_free (TcEndpointSessions *sessions)
       g_signal_handlers_disconnect_by_data (value, sessions);
       tc_session_shutdown (value);
     }
+  g_hash_table_unref (sessions->by_call_id);
   g_hash_table_unref (sessions->sessions);
   if (sessions->policy_ready)
     tc_media_policy_clear (&sessions->policy);
@@ -182,6 +185,8 @@ on_linger_done (gpointer user_data)
 
   g_hash_table_remove (sessions->timers, session); /* frees data */
   g_signal_handlers_disconnect_by_data (session, sessions);
+  if (g_hash_table_lookup (sessions->by_call_id, tc_session_get_call_id (session)) == session)
+    g_hash_table_remove (sessions->by_call_id, tc_session_get_call_id (session));
   g_hash_table_remove (sessions->sessions, GUINT_TO_POINTER (tc_session_get_id (session)));
   g_signal_emit (sessions->endpoint, signals[SIGNAL_SESSION_REMOVED], 0, session);
 }
@@ -199,6 +204,8 @@ static void
 add_session (TcEndpointSessions *sessions, TcSession *session)
 {
   g_hash_table_insert (sessions->sessions, GUINT_TO_POINTER (tc_session_get_id (session)), session);
+  if (tc_session_get_call_id (session))
+    g_hash_table_insert (sessions->by_call_id, (gpointer) tc_session_get_call_id (session), session);
   g_signal_connect (session, "state-changed", G_CALLBACK (on_session_state_changed), sessions);
   g_signal_emit (sessions->endpoint, signals[SIGNAL_SESSION_ADDED], 0, session);
 }
@@ -292,9 +299,16 @@ handle_invite (TcEndpoint *self, TcSipIncoming *incoming)
 static TcSession *
 find_session (TcEndpointSessions *sessions, TcSipMessage *message, gboolean from_is_local)
 {
+  TcSipStr call_id = tc_sip_message_get_call_id (message);
+  g_autofree char *key = g_strndup (call_id.str, call_id.len);
+  TcSession *session = g_hash_table_lookup (sessions->by_call_id, key);
   GHashTableIter iter;
   gpointer value;
 
+  if (session && tc_session_matches (session, message, from_is_local))
+    return session;
+  /* Another session with the same Call-ID (a call to ourselves, or one
+   * that came back): look through them all. */
   g_hash_table_iter_init (&iter, sessions->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (tc_session_matches (value, message, from_is_local))
