@@ -203,6 +203,16 @@ def test_policies(fx):
     end = wait_state(states, out, "disconnected")
     check_equal(end.args[2], 486, "status from a busy endpoint")
     check_equal(c.get_value(busy, ENDPOINT_IFACE, "Sessions"), [], "sessions of the busy endpoint")
+    # forward: 302 to forward-to, which the caller follows to the bot.
+    fwd = c.create_endpoint(p2p("away", **{"incoming-call-policy": "forward",
+                                           "forward-to": S(c.get_value(auto, ENDPOINT_IFACE, "Contact"))}))
+    out = call(fx, a, c.get_value(fwd, ENDPOINT_IFACE, "Contact"))
+    red = states.wait_one(lambda e: e.path == out and e.args[2] == 302, 10, "the 302 of the forward policy")
+    check_equal(red.arg(4).lookup_value("redirected-to", None).get_string().split(";")[0],
+                c.get_value(auto, ENDPOINT_IFACE, "Contact").split(";")[0], "redirected-to of the forward policy")
+    wait_state(states, out, "connected")
+    check_equal(c.get_value(fwd, ENDPOINT_IFACE, "Sessions"), [], "sessions of the forwarding endpoint")
+    c.call(out, SESSION_IFACE, "Terminate")
 
 
 def test_bad_input(fx):
@@ -247,7 +257,8 @@ TESTS = [
     ("Hold/Resume by re-INVITE with OperationComplete; RemoteHeld and media directions follow", test_hold_resume),
     ("SendInfo/InfoReceived (any content type), dtmf-relay INFO and RFC 4733 SendDtmf/DtmfReceived",
      test_info_and_dtmf),
-    ("incoming-call-policy auto-answer answers, busy answers 486 without a session", test_policies),
+    ("incoming-call-policy auto-answer answers, busy answers 486, forward answers 302 (followed), "
+     "the last two without a session", test_policies),
     ("bad Call/Accept/Reject/Hold/SendDtmf/PlayFile input is a named error and changes nothing", test_bad_input),
 ]
 

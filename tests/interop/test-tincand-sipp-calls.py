@@ -236,6 +236,36 @@ def test_redirect(h):
     d.stop()
 
 
+def test_early_media(h):
+    """183 with SDP: in-progress with early-media TRUE and the media running
+    (Media.Codec pcmu) before the answer; the 200 without SDP connects with
+    the 183's answer (RFC 3261 13.2.1)."""
+    d = TincanDaemon(h).start()
+    alice = d.create_endpoint(p2p("alice", codecs="pcmu,pcma"))
+    uas = Sipp(h, "uas-call-183", name="sipp-uas-183", service="carol", user="carol", duration_ms=300, timeout=15,
+               trace_msg=True).start()
+    since = d.mark()
+    out = d.call(alice, ENDPOINT, "Call", GLib.Variant("(sa{sv})", ("sip:carol@127.0.0.1:%d" % uas.port, {})))[0]
+    early = d.wait_for_signal(out, SESSION, "StateChanged", lambda x: x.args[2] == 183, 10, since, "the 183")
+    state, previous, status, reason, details = early.args
+    if state != "in-progress" or details.get("early-media") is not True:
+        raise HarnessError("the 183 was reported as %s with early-media %r" % (state, details.get("early-media")))
+    if not (start_line(details) or "").startswith("SIP/2.0 183"):
+        raise HarnessError("the 183's sip-message is %r" % start_line(details))
+    codec = sprop(d, out, "Codec", MEDIA)
+    if sprop(d, out, "State") == "in-progress" and codec != "pcmu":
+        raise HarnessError("early media: Media.Codec is %r before the answer, expected pcmu" % codec)
+    conn = wait_state(d, out, "connected", since)
+    if conn.args[2] != 200:
+        raise HarnessError("connected with status %s" % conn.args[2])
+    if sprop(d, out, "Direction", MEDIA) != "sendrecv":
+        raise HarnessError("media direction %r after a 200 without SDP" % sprop(d, out, "Direction", MEDIA))
+    d.call(out, SESSION, "Terminate")
+    wait_state(d, out, "disconnected", since)
+    sipp_check(wait_sipp(d, uas, 10), "the early-media UAS (183 with SDP, 200 without, BYE)")
+    d.stop()
+
+
 # --- 4. hold from the far end ---------------------------------------------------
 
 
@@ -453,6 +483,8 @@ TESTS = [
     ("CANCEL while ringing: 200 and 487 to SIPp, the session ends with the CANCEL", test_cancel_while_ringing),
     ("3xx followed: 302 from SIPp to an auto-answer endpoint; redirected-to, RemoteUri, connected",
      test_redirect),
+    ("183 with SDP is early media (early-media, Media.Codec before the answer); a 200 without SDP uses it",
+     test_early_media),
     ("re-INVITE hold from the far end: a=recvonly answer, ReInviteReceived, RemoteHeld true then false, BYE",
      test_remote_hold),
     ("BYE crossing our re-INVITE: 200 to the BYE, Hold fails Aborted/Rejected, daemon healthy",
