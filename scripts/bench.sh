@@ -12,6 +12,7 @@
 #        scripts/bench.sh options [bench-options.py arguments]
 #        scripts/bench.sh pending [--runs N] [--count N]
 #        scripts/bench.sh daemon [bench-daemon.py arguments]
+#        scripts/bench.sh calls [--only setup,rate,concurrent] [bench-calls.py arguments]
 #
 #   options              the SIP stack benchmark of issue 3 instead: OPTIONS
 #                        round trip (p50/p99) and non-INVITE transactions/s
@@ -25,6 +26,12 @@
 #                        and idle memory, 1,000/10,000 registrations, and
 #                        MESSAGE/s over D-Bus; replaces its sections; see
 #                        bench/daemon/run.sh --help
+#   calls                the call benchmarks of issue 5 (bench/calls/):
+#                        call setup p50/p99 over D-Bus, calls/s answered
+#                        under SIPp load (without media and with PCMU),
+#                        CPU and RSS per concurrent PCMU/Opus call, tincand
+#                        beside baresip; replaces its section; see
+#                        bench/calls/run.sh --help
 #
 #   --rounds N           timed rounds; each runs the four programs once (11)
 #   --time SEC           seconds one program spends on one message per round (0.2)
@@ -55,12 +62,15 @@ while [ $# -gt 0 ]; do
     daemon)
       shift
       exec "$(dirname "$0")/../bench/daemon/run.sh" "$@" ;;
+    calls)
+      shift
+      exec "$(dirname "$0")/../bench/calls/run.sh" "$@" ;;
     --rounds) rounds=$2; shift 2 ;;
     --time) time_per=$2; shift 2 ;;
     --callgrind-iters) cg_iters=$2; shift 2 ;;
     --no-callgrind) callgrind=no; shift ;;
     --output) output=$2; shift 2 ;;
-    -h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
