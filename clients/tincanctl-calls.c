@@ -23,10 +23,6 @@
 
 #define SESSION_INFIX "/session/"
 
-/* Hold, Resume and SendInfo reply when their transaction completes: Timer B/F
- * (32 s) plus a 491 back-off, with room to spare. */
-#define OPERATION_TIMEOUT_MS (120 * 1000)
-
 /* ---- session paths ---- */
 
 static gboolean
@@ -74,27 +70,17 @@ tc_ctl_record_add_session (GVariantBuilder *record, const char *path)
   g_variant_builder_add (record, "{sv}", "path", g_variant_new_object_path (path));
 }
 
-/* A SESSION argument: the endpoint (a path, or a URI until resolved) and the number. */
-typedef struct {
-  char *endpoint;
-  guint32 number;
-  char *path; /* the session's object path, once the endpoint is resolved */
-  char *name; /* ID/N, likewise */
-} SessionRef;
-
-static void
-session_ref_clear (SessionRef *ref)
+void
+tc_ctl_session_ref_clear (TcCtlSessionRef *ref)
 {
   g_free (ref->endpoint);
   g_free (ref->path);
   g_free (ref->name);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SessionRef, session_ref_clear)
-
 /* Checks SESSION before anything touches the bus; FALSE with a usage error. */
-static gboolean
-session_ref_parse (TcCtl *ctl, const char *arg, SessionRef *ref, int *status)
+gboolean
+tc_ctl_session_ref_parse (TcCtl *ctl, const char *arg, TcCtlSessionRef *ref, int *status)
 {
   g_autofree char *endpoint = NULL;
   const char *number = NULL;
@@ -124,7 +110,7 @@ session_ref_parse (TcCtl *ctl, const char *arg, SessionRef *ref, int *status)
 
 /* Once connected: resolves the endpoint and names the session's path. */
 static int
-session_ref_resolve (TcCtl *ctl, SessionRef *ref)
+session_ref_resolve (TcCtl *ctl, TcCtlSessionRef *ref)
 {
   int status = tc_ctl_resolve_endpoint (ctl, &ref->endpoint);
 
@@ -138,7 +124,7 @@ session_ref_resolve (TcCtl *ctl, SessionRef *ref)
 /* A proxy for the resolved session, its properties loaded; "no session" when
  * the daemon does not export it. */
 static int
-session_ref_get (TcCtl *ctl, SessionRef *ref, TcDBusSession **out)
+session_ref_get (TcCtl *ctl, TcCtlSessionRef *ref, TcDBusSession **out)
 {
   g_autoptr (TcDBusSession) session = NULL;
   g_autoptr (GError) error = NULL;
@@ -158,8 +144,8 @@ session_ref_get (TcCtl *ctl, SessionRef *ref, TcDBusSession **out)
 }
 
 /* For a parsed @ref: connects, resolves it and gets its proxy.  Returns the exit status. */
-static int
-session_open (TcCtl *ctl, SessionRef *ref, TcDBusSession **out)
+int
+tc_ctl_session_open (TcCtl *ctl, TcCtlSessionRef *ref, TcDBusSession **out)
 {
   int status;
 
@@ -169,8 +155,8 @@ session_open (TcCtl *ctl, SessionRef *ref, TcDBusSession **out)
 }
 
 /* With --json, {"endpoint", "session", "path", "action"} and what @extra adds. */
-static void
-emit_action (TcCtl *ctl, const SessionRef *ref, const char *action, GVariant *extra)
+void
+tc_ctl_emit_action (TcCtl *ctl, const TcCtlSessionRef *ref, const char *action, GVariant *extra)
 {
   g_autoptr (GVariant) sunk = extra ? g_variant_ref_sink (extra) : NULL;
   GVariantBuilder record;
@@ -672,7 +658,7 @@ tc_ctl_cmd_answer (TcCtl *ctl, char **argv)
       "'NAME: VALUE'" },
     G_OPTION_ENTRY_NULL,
   };
-  g_auto (SessionRef) ref = { 0 };
+  g_auto (TcCtlSessionRef) ref = { 0 };
   g_auto (GStrv) args = NULL;
   g_auto (GVariantBuilder) options = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   g_autoptr (TcDBusSession) session = NULL;
@@ -684,22 +670,22 @@ tc_ctl_cmd_answer (TcCtl *ctl, char **argv)
                      "{\"endpoint\", \"session\", \"path\", \"action\": \"answer\"}.",
                      1, 1, &args, &status))
     return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status) ||
+  if (!tc_ctl_session_ref_parse (ctl, args[0], &ref, &status) ||
       !add_media_options (ctl, &options, source, sink, headers, &status))
     return status;
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
+  if ((status = tc_ctl_session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
     return status;
   if (!tc_dbus_session_call_accept_sync (session, g_variant_builder_end (&options), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
                                          &error))
     return tc_ctl_report_error (ctl, error);
-  emit_action (ctl, &ref, "answer", NULL);
+  tc_ctl_emit_action (ctl, &ref, "answer", NULL);
   return TC_CTL_EXIT_OK;
 }
 
 int
 tc_ctl_cmd_reject (TcCtl *ctl, char **argv)
 {
-  g_auto (SessionRef) ref = { 0 };
+  g_auto (TcCtlSessionRef) ref = { 0 };
   g_auto (GStrv) args = NULL;
   g_autoptr (TcDBusSession) session = NULL;
   g_autoptr (GError) error = NULL;
@@ -713,19 +699,19 @@ tc_ctl_cmd_reject (TcCtl *ctl, char **argv)
                      "{\"endpoint\", \"session\", \"path\", \"action\": \"reject\", \"sip_status\", \"reason\"}.",
                      1, 3, &args, &status))
     return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status))
+  if (!tc_ctl_session_ref_parse (ctl, args[0], &ref, &status))
     return status;
   if (args[1] && !g_ascii_string_to_unsigned (args[1], 10, 300, 699, &sip_status, NULL))
     return tc_ctl_usage_error (ctl, "STATUS must be a SIP status from 300 to 699, not '%s'", args[1]);
   reason = args[1] && args[2] ? args[2] : "";
   if (!tc_ctl_check_utf8 (ctl, "REASON", reason, &status))
     return status;
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
+  if ((status = tc_ctl_session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
     return status;
   if (!tc_dbus_session_call_reject_sync (session, (guint) sip_status, reason, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
     return tc_ctl_report_error (ctl, error);
-  emit_action (ctl, &ref, "reject",
-               g_variant_new_parsed ("{'sip_status': <%u>, 'reason': <%s>}", (guint32) sip_status, reason));
+  tc_ctl_emit_action (ctl, &ref, "reject",
+                      g_variant_new_parsed ("{'sip_status': <%u>, 'reason': <%s>}", (guint32) sip_status, reason));
   return TC_CTL_EXIT_OK;
 }
 
@@ -741,7 +727,7 @@ tc_ctl_cmd_hangup (TcCtl *ctl, char **argv)
     G_OPTION_ENTRY_NULL,
   };
   StateWait wait = { .success = "disconnected" };
-  g_auto (SessionRef) ref = { 0 };
+  g_auto (TcCtlSessionRef) ref = { 0 };
   g_auto (GStrv) args = NULL;
   g_autoptr (TcDBusSession) session = NULL;
   g_autoptr (GError) error = NULL;
@@ -756,7 +742,7 @@ tc_ctl_cmd_hangup (TcCtl *ctl, char **argv)
     return status;
   if (timeout < 0)
     return tc_ctl_usage_error (ctl, "--timeout must not be negative");
-  if (!session_ref_parse (ctl, args[0], &ref, &status))
+  if (!tc_ctl_session_ref_parse (ctl, args[0], &ref, &status))
     return status;
   if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = session_ref_resolve (ctl, &ref)))
     return status;
@@ -774,11 +760,11 @@ tc_ctl_cmd_hangup (TcCtl *ctl, char **argv)
     {
       state_wait_unsubscribe (ctl, &wait);
       if (status == TC_CTL_EXIT_OK)
-        emit_action (ctl, &ref, "hangup", NULL);
+        tc_ctl_emit_action (ctl, &ref, "hangup", NULL);
       return status;
     }
 
-  emit_action (ctl, &ref, "hangup", NULL);
+  tc_ctl_emit_action (ctl, &ref, "hangup", NULL);
   /* Over already: Terminate did nothing, and no change will come. */
   if (g_strcmp0 (tc_dbus_session_get_state (session), "disconnected") == 0)
     wait.status = TC_CTL_EXIT_OK;
@@ -788,340 +774,4 @@ tc_ctl_cmd_hangup (TcCtl *ctl, char **argv)
     fprintf (stderr, "tincanctl: %s: not disconnected within %d s\n", ref.name, timeout);
   state_wait_clear (&wait);
   return status;
-}
-
-/* ---- hold, resume, info: operations with an outcome ---- */
-
-typedef struct {
-  GMainLoop *loop;
-  guint64 cookie;
-  GError *error;
-  gboolean completed; /* OperationComplete with our cookie was seen */
-  guint sip_status;
-  char *reason;
-  GVariant *details;
-} Operation;
-
-static void
-on_operation_signal (GDBusProxy *proxy, const char *sender, const char *signal_name, GVariant *parameters,
-                     gpointer user_data)
-{
-  Operation *op = user_data;
-  guint64 cookie = 0;
-
-  if (op->completed || strcmp (signal_name, "OperationComplete") != 0 ||
-      !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tusa{sv})")))
-    return;
-  g_variant_get_child (parameters, 0, "t", &cookie);
-  if (cookie != op->cookie)
-    return;
-  op->completed = TRUE;
-  g_variant_get (parameters, "(tus@a{sv})", NULL, &op->sip_status, &op->reason, &op->details);
-}
-
-static void
-on_operation_reply (GObject *proxy, GAsyncResult *result, gpointer user_data)
-{
-  Operation *op = user_data;
-  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (proxy), result, &op->error);
-
-  g_main_loop_quit (op->loop);
-}
-
-/* Calls @method with @params (floating; its options carry @cookie) and prints the
- * outcome: the session, action, cookie, ok, and from OperationComplete sip_status,
- * reason and details; on failure also error and message. */
-static int
-run_operation (TcCtl *ctl, TcDBusSession *session, const SessionRef *ref, const char *action, const char *method,
-               guint64 cookie, GVariant *params)
-{
-  Operation op = { .cookie = cookie };
-  GVariantBuilder record;
-  int status;
-
-  op.loop = g_main_loop_new (NULL, FALSE);
-  g_signal_connect (session, "g-signal", G_CALLBACK (on_operation_signal), &op);
-  g_dbus_proxy_call (G_DBUS_PROXY (session), method, params, G_DBUS_CALL_FLAGS_NONE, OPERATION_TIMEOUT_MS, NULL,
-                     on_operation_reply, &op);
-  g_main_loop_run (op.loop);
-  /* OperationComplete comes just before the reply: let any queued dispatch run. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_signal_handlers_disconnect_by_data (session, &op);
-  g_main_loop_unref (op.loop);
-
-  status = op.error ? tc_ctl_report_error (ctl, op.error) : TC_CTL_EXIT_OK;
-  if (status != TC_CTL_EXIT_UNREACHABLE)
-    {
-      g_variant_builder_init (&record, G_VARIANT_TYPE_VARDICT);
-      tc_ctl_record_add_session (&record, ref->path);
-      tc_ctl_record_add_string (&record, "action", action);
-      g_variant_builder_add (&record, "{sv}", "cookie", g_variant_new_uint64 (cookie));
-      g_variant_builder_add (&record, "{sv}", "ok", g_variant_new_boolean (!op.error));
-      if (op.completed)
-        {
-          g_variant_builder_add (&record, "{sv}", "sip_status", g_variant_new_uint32 (op.sip_status));
-          tc_ctl_record_add_string (&record, "reason", op.reason);
-        }
-      if (op.error)
-        {
-          g_autofree char *name = g_dbus_error_get_remote_error (op.error);
-          g_autoptr (GError) copy = g_error_copy (op.error);
-
-          g_dbus_error_strip_remote_error (copy);
-          if (name)
-            tc_ctl_record_add_string (&record, "error", name);
-          tc_ctl_record_add_string (&record, "message", copy->message);
-        }
-      if (op.completed)
-        g_variant_builder_add (&record, "{sv}", "details", op.details);
-      tc_ctl_emit_record (ctl, &record);
-    }
-
-  g_clear_error (&op.error);
-  g_free (op.reason);
-  g_clear_pointer (&op.details, g_variant_unref);
-  return status;
-}
-
-static const char operation_help[] =
-  "Replies when the re-INVITE (INFO) transaction completes.  Prints the outcome: endpoint,\n"
-  "session, path, action, cookie, ok, and from OperationComplete sip_status, reason and\n"
-  "details; on failure also error and message (a line, or one JSON object), and exits 1.";
-
-static int
-run_hold (TcCtl *ctl, char **argv, gboolean hold)
-{
-  g_auto (SessionRef) ref = { 0 };
-  g_auto (GStrv) args = NULL;
-  g_autoptr (TcDBusSession) session = NULL;
-  guint64 cookie;
-  int status;
-
-  if (!tc_ctl_parse (ctl, argv, NULL, operation_help, 1, 1, &args, &status))
-    return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status))
-    return status;
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
-    return status;
-  cookie = tc_ctl_new_cookie ();
-  return run_operation (ctl, session, &ref, hold ? "hold" : "resume", hold ? "Hold" : "Resume", cookie,
-                        g_variant_new_parsed ("({'cookie': <%t>},)", cookie));
-}
-
-int
-tc_ctl_cmd_hold (TcCtl *ctl, char **argv)
-{
-  return run_hold (ctl, argv, TRUE);
-}
-
-int
-tc_ctl_cmd_resume (TcCtl *ctl, char **argv)
-{
-  return run_hold (ctl, argv, FALSE);
-}
-
-int
-tc_ctl_cmd_info (TcCtl *ctl, char **argv)
-{
-  g_auto (GStrv) headers = NULL;
-  const GOptionEntry entries[] = {
-    { "header", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &headers, "Add a header to the INFO (repeatable)", "'NAME: VALUE'" },
-    G_OPTION_ENTRY_NULL,
-  };
-  g_auto (SessionRef) ref = { 0 };
-  g_auto (GStrv) args = NULL;
-  g_autoptr (TcDBusSession) session = NULL;
-  g_auto (GVariantBuilder) options = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  GVariant *parsed;
-  guint64 cookie;
-  int status;
-
-  if (!tc_ctl_parse (ctl, argv, entries, operation_help, 3, 3, &args, &status))
-    return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status) || !tc_ctl_check_utf8 (ctl, "CONTENT-TYPE", args[1], &status))
-    return status;
-  if (headers)
-    {
-      if (!(parsed = tc_ctl_parse_headers (ctl, headers, &status)))
-        return status;
-      g_variant_builder_add (&options, "{sv}", "headers", parsed);
-    }
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
-    return status;
-  cookie = tc_ctl_new_cookie ();
-  g_variant_builder_add (&options, "{sv}", "cookie", g_variant_new_uint64 (cookie));
-  /* The body goes as "ay" whatever the C type codegen picked for it. */
-  return run_operation (ctl, session, &ref, "info", "SendInfo", cookie,
-                        g_variant_new ("(s@aya{sv})", args[1],
-                                       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, args[2], strlen (args[2]), 1),
-                                       &options));
-}
-
-/* ---- dtmf, play, record, mute ---- */
-
-int
-tc_ctl_cmd_dtmf (TcCtl *ctl, char **argv)
-{
-  g_autofree char *duration = NULL;
-  const GOptionEntry entries[] = {
-    { "duration", 'd', 0, G_OPTION_ARG_FILENAME, &duration, "Milliseconds per digit, 40 to 5000 (default 160)", "MS" },
-    G_OPTION_ENTRY_NULL,
-  };
-  g_auto (SessionRef) ref = { 0 };
-  g_auto (GStrv) args = NULL;
-  g_autoptr (TcDBusSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  g_auto (GVariantBuilder) options = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  guint64 ms = 0;
-  int status;
-
-  if (!tc_ctl_parse (ctl, argv, entries,
-                     "Sends DIGITS (0-9 * # A-D) as RFC 4733 telephone-events, one after the other; returns once\n"
-                     "they are queued.  Prints nothing; with --json {\"endpoint\", \"session\", \"path\",\n"
-                     "\"action\": \"dtmf\", \"digits\"}.",
-                     2, 2, &args, &status))
-    return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status))
-    return status;
-  if (!*args[1] || strspn (args[1], "0123456789*#ABCD") != strlen (args[1]))
-    return tc_ctl_usage_error (ctl, "DIGITS may only hold 0-9 * # A-D, not '%s'", args[1]);
-  if (duration && !g_ascii_string_to_unsigned (duration, 10, 40, 5000, &ms, NULL))
-    return tc_ctl_usage_error (ctl, "--duration must be from 40 to 5000 milliseconds, not '%s'", duration);
-  if (duration)
-    g_variant_builder_add (&options, "{sv}", "duration", g_variant_new_uint32 ((guint32) ms));
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
-    return status;
-  if (!tc_dbus_session_call_send_dtmf_sync (session, args[1], g_variant_builder_end (&options), G_DBUS_CALL_FLAGS_NONE,
-                                            -1, NULL, &error))
-    return tc_ctl_report_error (ctl, error);
-  emit_action (ctl, &ref, "dtmf", g_variant_new_parsed ("{'digits': <%s>}", args[1]));
-  return TC_CTL_EXIT_OK;
-}
-
-/* @file as an absolute path (the daemon resolves nothing against our directory);
- * NULL with a usage error. */
-static char *
-absolute_file (TcCtl *ctl, const char *file, int *status)
-{
-  g_autofree char *path = g_canonicalize_filename (file, NULL);
-
-  if (!*file)
-    {
-      *status = tc_ctl_usage_error (ctl, "FILE is empty");
-      return NULL;
-    }
-  if (!tc_ctl_check_utf8 (ctl, "FILE", path, status))
-    return NULL;
-  return g_steal_pointer (&path);
-}
-
-int
-tc_ctl_cmd_play (TcCtl *ctl, char **argv)
-{
-  g_auto (SessionRef) ref = { 0 };
-  g_auto (GStrv) args = NULL;
-  g_autofree char *file = NULL;
-  g_autoptr (TcDBusSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  int status;
-
-  if (!tc_ctl_parse (ctl, argv, NULL,
-                     "Plays FILE (WAV or Ogg) into the call instead of the audio source, then goes back to it\n"
-                     "(monitor shows playback-finished).  Prints nothing; with --json {\"endpoint\", \"session\",\n"
-                     "\"path\", \"action\": \"play\", \"file\"}.",
-                     2, 2, &args, &status))
-    return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status) || !(file = absolute_file (ctl, args[1], &status)))
-    return status;
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
-    return status;
-  if (!tc_dbus_session_call_play_file_sync (session, file, g_variant_new ("a{sv}", NULL), G_DBUS_CALL_FLAGS_NONE, -1,
-                                            NULL, &error))
-    return tc_ctl_report_error (ctl, error);
-  emit_action (ctl, &ref, "play", g_variant_new_parsed ("{'file': <%s>}", file));
-  return TC_CTL_EXIT_OK;
-}
-
-int
-tc_ctl_cmd_record (TcCtl *ctl, char **argv)
-{
-  gboolean both = FALSE;
-  gboolean stop = FALSE;
-  const GOptionEntry entries[] = {
-    { "both", 'b', 0, G_OPTION_ARG_NONE, &both, "Mix our outgoing audio in (default: what we receive)", NULL },
-    { "stop", 0, 0, G_OPTION_ARG_NONE, &stop, "Stop the recording and finish the file (no FILE)", NULL },
-    G_OPTION_ENTRY_NULL,
-  };
-  g_auto (SessionRef) ref = { 0 };
-  g_auto (GStrv) args = NULL;
-  g_autofree char *file = NULL;
-  g_autoptr (TcDBusSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  GVariantBuilder options;
-  int status;
-
-  if (!tc_ctl_parse (ctl, argv, entries,
-                     "Records the call's audio to the WAV file FILE until --stop or the end of the call.\n"
-                     "Prints nothing; with --json {\"endpoint\", \"session\", \"path\", \"action\": \"record\",\n"
-                     "\"file\", \"both\"} (\"action\": \"stop-recording\" with --stop).",
-                     1, 2, &args, &status))
-    return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status))
-    return status;
-  if (stop && (args[1] || both))
-    return tc_ctl_usage_error (ctl, "--stop takes no FILE and no --both");
-  if (!stop && !args[1])
-    return tc_ctl_usage_error (ctl, "give FILE, or --stop");
-  if (!stop && !(file = absolute_file (ctl, args[1], &status)))
-    return status;
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
-    return status;
-
-  if (stop)
-    {
-      if (!tc_dbus_session_call_stop_recording_sync (session, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
-        return tc_ctl_report_error (ctl, error);
-      emit_action (ctl, &ref, "stop-recording", NULL);
-      return TC_CTL_EXIT_OK;
-    }
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  if (both)
-    g_variant_builder_add (&options, "{sv}", "both-directions", g_variant_new_boolean (TRUE));
-  if (!tc_dbus_session_call_record_sync (session, file, g_variant_builder_end (&options), G_DBUS_CALL_FLAGS_NONE, -1,
-                                         NULL, &error))
-    return tc_ctl_report_error (ctl, error);
-  emit_action (ctl, &ref, "record", g_variant_new_parsed ("{'file': <%s>, 'both': <%b>}", file, both));
-  return TC_CTL_EXIT_OK;
-}
-
-int
-tc_ctl_cmd_mute (TcCtl *ctl, char **argv)
-{
-  g_auto (SessionRef) ref = { 0 };
-  g_auto (GStrv) args = NULL;
-  g_autoptr (TcDBusSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean muted;
-  int status;
-
-  if (!tc_ctl_parse (ctl, argv, NULL,
-                     "Mutes (on) or unmutes (off) our outgoing audio; silence is sent meanwhile.  Prints nothing;\n"
-                     "with --json {\"endpoint\", \"session\", \"path\", \"action\": \"mute\", \"muted\"}.",
-                     2, 2, &args, &status))
-    return status;
-  if (!session_ref_parse (ctl, args[0], &ref, &status))
-    return status;
-  if (strcmp (args[1], "on") == 0)
-    muted = TRUE;
-  else if (strcmp (args[1], "off") == 0)
-    muted = FALSE;
-  else
-    return tc_ctl_usage_error (ctl, "expected on or off, not '%s'", args[1]);
-  if ((status = session_open (ctl, &ref, &session)) != TC_CTL_EXIT_OK)
-    return status;
-  if (!tc_dbus_session_call_set_muted_sync (session, muted, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
-    return tc_ctl_report_error (ctl, error);
-  emit_action (ctl, &ref, "mute", g_variant_new_parsed ("{'muted': <%b>}", muted));
-  return TC_CTL_EXIT_OK;
 }

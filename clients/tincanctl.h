@@ -104,6 +104,25 @@ int tc_ctl_cmd_messages (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_ack (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_trace (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_version (TcCtl *ctl, char **argv);
+/* ---- sessions (tincanctl-calls.c; used by tincanctl-session-ops.c) ---- */
+
+/* A SESSION argument: the endpoint (a path, or a URI until resolved) and the number. */
+typedef struct {
+  char *endpoint;
+  guint32 number;
+  char *path; /* the session's object path, once the endpoint is resolved */
+  char *name; /* ID/N, likewise */
+} TcCtlSessionRef;
+
+void tc_ctl_session_ref_clear (TcCtlSessionRef *ref);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TcCtlSessionRef, tc_ctl_session_ref_clear)
+/* Checks SESSION before anything touches the bus; FALSE with a usage error. */
+gboolean tc_ctl_session_ref_parse (TcCtl *ctl, const char *arg, TcCtlSessionRef *ref, int *status);
+/* For a parsed @ref: connects, resolves it and gets its proxy.  Returns the exit status. */
+int tc_ctl_session_open (TcCtl *ctl, TcCtlSessionRef *ref, TcDBusSession **out);
+/* With --json, {"endpoint", "session", "path", "action"} and what @extra adds. */
+void tc_ctl_emit_action (TcCtl *ctl, const TcCtlSessionRef *ref, const char *action, GVariant *extra);
+
 int tc_ctl_cmd_call (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_sessions (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_answer (TcCtl *ctl, char **argv);
