@@ -13,7 +13,8 @@
 
 #include "tincanctl.h"
 
-/* ---- send ---- */
+/* ---- operations with an outcome (SendMessage here; Hold, Resume and
+ * SendInfo in tincanctl-session-ops.c) ---- */
 
 typedef struct {
   GMainLoop *loop;
@@ -23,33 +24,85 @@ typedef struct {
   guint sip_status;
   char *reason;
   GVariant *details;
-} SendState;
+} Operation;
 
 static void
-on_send_signal (GDBusProxy *proxy, const char *sender, const char *signal_name, GVariant *parameters,
-                gpointer user_data)
+on_operation_signal (GDBusProxy *proxy, const char *sender, const char *signal_name, GVariant *parameters,
+                     gpointer user_data)
 {
-  SendState *send = user_data;
+  Operation *op = user_data;
   guint64 cookie = 0;
 
-  if (send->completed || strcmp (signal_name, "OperationComplete") != 0 ||
+  if (op->completed || strcmp (signal_name, "OperationComplete") != 0 ||
       !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tusa{sv})")))
     return;
   g_variant_get_child (parameters, 0, "t", &cookie);
-  if (cookie != send->cookie)
+  if (cookie != op->cookie)
     return;
-  send->completed = TRUE;
-  g_variant_get (parameters, "(tus@a{sv})", NULL, &send->sip_status, &send->reason, &send->details);
+  op->completed = TRUE;
+  g_variant_get (parameters, "(tus@a{sv})", NULL, &op->sip_status, &op->reason, &op->details);
 }
 
 static void
-on_send_reply (GObject *proxy, GAsyncResult *result, gpointer user_data)
+on_operation_reply (GObject *proxy, GAsyncResult *result, gpointer user_data)
 {
-  SendState *send = user_data;
-  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (proxy), result, &send->error);
+  Operation *op = user_data;
+  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (proxy), result, &op->error);
 
-  g_main_loop_quit (send->loop);
+  g_main_loop_quit (op->loop);
 }
+
+int
+tc_ctl_run_operation (TcCtl *ctl, GDBusProxy *proxy, const char *method, GVariant *params, guint64 cookie,
+                      int timeout_ms, GVariantBuilder *record)
+{
+  Operation op = { .cookie = cookie };
+  int status;
+
+  op.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (proxy, "g-signal", G_CALLBACK (on_operation_signal), &op);
+  g_dbus_proxy_call (proxy, method, params, G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, on_operation_reply, &op);
+  g_main_loop_run (op.loop);
+  /* OperationComplete comes just before the reply: let any queued dispatch run. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_handlers_disconnect_by_data (proxy, &op);
+  g_main_loop_unref (op.loop);
+
+  status = op.error ? tc_ctl_report_error (ctl, op.error) : TC_CTL_EXIT_OK;
+  if (status == TC_CTL_EXIT_UNREACHABLE)
+    g_variant_builder_clear (record);
+  else
+    {
+      g_variant_builder_add (record, "{sv}", "cookie", g_variant_new_uint64 (cookie));
+      g_variant_builder_add (record, "{sv}", "ok", g_variant_new_boolean (!op.error));
+      if (op.completed)
+        {
+          g_variant_builder_add (record, "{sv}", "sip_status", g_variant_new_uint32 (op.sip_status));
+          tc_ctl_record_add_string (record, "reason", op.reason);
+        }
+      if (op.error)
+        {
+          g_autofree char *name = g_dbus_error_get_remote_error (op.error);
+          g_autoptr (GError) copy = g_error_copy (op.error);
+
+          g_dbus_error_strip_remote_error (copy);
+          if (name)
+            tc_ctl_record_add_string (record, "error", name);
+          tc_ctl_record_add_string (record, "message", copy->message);
+        }
+      if (op.completed)
+        g_variant_builder_add (record, "{sv}", "details", op.details);
+      tc_ctl_emit_record (ctl, record);
+    }
+
+  g_clear_error (&op.error);
+  g_free (op.reason);
+  g_clear_pointer (&op.details, g_variant_unref);
+  return status;
+}
+
+/* ---- send ---- */
 
 /* Reads all of @path ("-": standard input). */
 static GBytes *
@@ -94,7 +147,6 @@ tc_ctl_cmd_send (TcCtl *ctl, char **argv)
       "Give up waiting for the reply after SECONDS (default 60; 0: never)", "SECONDS" },
     G_OPTION_ENTRY_NULL,
   };
-  SendState send = { 0 };
   g_auto (GStrv) args = NULL;
   g_autofree char *path = NULL;
   g_autoptr (GBytes) body = NULL;
@@ -102,6 +154,7 @@ tc_ctl_cmd_send (TcCtl *ctl, char **argv)
   g_autoptr (GError) error = NULL;
   GVariantBuilder options;
   GVariantBuilder record;
+  guint64 cookie;
   int status;
 
   if (!tc_ctl_parse (ctl, argv, entries,
@@ -125,57 +178,18 @@ tc_ctl_cmd_send (TcCtl *ctl, char **argv)
   if ((status = tc_ctl_connect (ctl)) != TC_CTL_EXIT_OK || (status = tc_ctl_get_endpoint (ctl, &path, &endpoint)))
     return status;
 
-  send.cookie = tc_ctl_new_cookie ();
-  send.loop = g_main_loop_new (NULL, FALSE);
-  g_signal_connect (endpoint, "g-signal", G_CALLBACK (on_send_signal), &send);
-
+  cookie = tc_ctl_new_cookie ();
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&options, "{sv}", "cookie", g_variant_new_uint64 (send.cookie));
+  g_variant_builder_add (&options, "{sv}", "cookie", g_variant_new_uint64 (cookie));
+  g_variant_builder_init (&record, G_VARIANT_TYPE_VARDICT);
+  tc_ctl_record_add_endpoint (&record, path);
+  tc_ctl_record_add_string (&record, "target", args[1]);
   /* The body goes as "ay" whatever the C type codegen picked for it. */
-  g_dbus_proxy_call (G_DBUS_PROXY (endpoint), "SendMessage",
-                     g_variant_new ("(ss@aya{sv})", args[1], content_type ? content_type : "",
-                                    g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, body, TRUE), &options),
-                     G_DBUS_CALL_FLAGS_NONE, timeout > 0 && timeout < G_MAXINT / 1000 ? timeout * 1000 : G_MAXINT, NULL,
-                     on_send_reply, &send);
-  g_main_loop_run (send.loop);
-  /* OperationComplete comes just before the reply: let any queued dispatch run. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_signal_handlers_disconnect_by_data (endpoint, &send);
-  g_main_loop_unref (send.loop);
-
-  status = send.error ? tc_ctl_report_error (ctl, send.error) : TC_CTL_EXIT_OK;
-  if (status != TC_CTL_EXIT_UNREACHABLE)
-    {
-      g_variant_builder_init (&record, G_VARIANT_TYPE_VARDICT);
-      tc_ctl_record_add_endpoint (&record, path);
-      tc_ctl_record_add_string (&record, "target", args[1]);
-      g_variant_builder_add (&record, "{sv}", "cookie", g_variant_new_uint64 (send.cookie));
-      g_variant_builder_add (&record, "{sv}", "ok", g_variant_new_boolean (!send.error));
-      if (send.completed)
-        {
-          g_variant_builder_add (&record, "{sv}", "sip_status", g_variant_new_uint32 (send.sip_status));
-          tc_ctl_record_add_string (&record, "reason", send.reason);
-        }
-      if (send.error)
-        {
-          g_autofree char *name = g_dbus_error_get_remote_error (send.error);
-          g_autoptr (GError) copy = g_error_copy (send.error);
-
-          g_dbus_error_strip_remote_error (copy);
-          if (name)
-            tc_ctl_record_add_string (&record, "error", name);
-          tc_ctl_record_add_string (&record, "message", copy->message);
-        }
-      if (send.completed)
-        g_variant_builder_add (&record, "{sv}", "details", send.details);
-      tc_ctl_emit_record (ctl, &record);
-    }
-
-  g_clear_error (&send.error);
-  g_free (send.reason);
-  g_clear_pointer (&send.details, g_variant_unref);
-  return status;
+  return tc_ctl_run_operation (ctl, G_DBUS_PROXY (endpoint), "SendMessage",
+                               g_variant_new ("(ss@aya{sv})", args[1], content_type ? content_type : "",
+                                              g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, body, TRUE),
+                                              &options),
+                               cookie, timeout > 0 && timeout < G_MAXINT / 1000 ? timeout * 1000 : G_MAXINT, &record);
 }
 
 /* ---- messages, ack ---- */

@@ -14,42 +14,6 @@
 
 /* ---- hold, resume, info: operations with an outcome ---- */
 
-typedef struct {
-  GMainLoop *loop;
-  guint64 cookie;
-  GError *error;
-  gboolean completed; /* OperationComplete with our cookie was seen */
-  guint sip_status;
-  char *reason;
-  GVariant *details;
-} Operation;
-
-static void
-on_operation_signal (GDBusProxy *proxy, const char *sender, const char *signal_name, GVariant *parameters,
-                     gpointer user_data)
-{
-  Operation *op = user_data;
-  guint64 cookie = 0;
-
-  if (op->completed || strcmp (signal_name, "OperationComplete") != 0 ||
-      !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tusa{sv})")))
-    return;
-  g_variant_get_child (parameters, 0, "t", &cookie);
-  if (cookie != op->cookie)
-    return;
-  op->completed = TRUE;
-  g_variant_get (parameters, "(tus@a{sv})", NULL, &op->sip_status, &op->reason, &op->details);
-}
-
-static void
-on_operation_reply (GObject *proxy, GAsyncResult *result, gpointer user_data)
-{
-  Operation *op = user_data;
-  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (proxy), result, &op->error);
-
-  g_main_loop_quit (op->loop);
-}
-
 /* Calls @method with @params (floating; its options carry @cookie) and prints the
  * outcome: the session, action, cookie, ok, and from OperationComplete sip_status,
  * reason and details; on failure also error and message. */
@@ -57,53 +21,12 @@ static int
 run_operation (TcCtl *ctl, TcDBusSession *session, const TcCtlSessionRef *ref, const char *action, const char *method,
                guint64 cookie, GVariant *params)
 {
-  Operation op = { .cookie = cookie };
   GVariantBuilder record;
-  int status;
 
-  op.loop = g_main_loop_new (NULL, FALSE);
-  g_signal_connect (session, "g-signal", G_CALLBACK (on_operation_signal), &op);
-  g_dbus_proxy_call (G_DBUS_PROXY (session), method, params, G_DBUS_CALL_FLAGS_NONE, OPERATION_TIMEOUT_MS, NULL,
-                     on_operation_reply, &op);
-  g_main_loop_run (op.loop);
-  /* OperationComplete comes just before the reply: let any queued dispatch run. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_signal_handlers_disconnect_by_data (session, &op);
-  g_main_loop_unref (op.loop);
-
-  status = op.error ? tc_ctl_report_error (ctl, op.error) : TC_CTL_EXIT_OK;
-  if (status != TC_CTL_EXIT_UNREACHABLE)
-    {
-      g_variant_builder_init (&record, G_VARIANT_TYPE_VARDICT);
-      tc_ctl_record_add_session (&record, ref->path);
-      tc_ctl_record_add_string (&record, "action", action);
-      g_variant_builder_add (&record, "{sv}", "cookie", g_variant_new_uint64 (cookie));
-      g_variant_builder_add (&record, "{sv}", "ok", g_variant_new_boolean (!op.error));
-      if (op.completed)
-        {
-          g_variant_builder_add (&record, "{sv}", "sip_status", g_variant_new_uint32 (op.sip_status));
-          tc_ctl_record_add_string (&record, "reason", op.reason);
-        }
-      if (op.error)
-        {
-          g_autofree char *name = g_dbus_error_get_remote_error (op.error);
-          g_autoptr (GError) copy = g_error_copy (op.error);
-
-          g_dbus_error_strip_remote_error (copy);
-          if (name)
-            tc_ctl_record_add_string (&record, "error", name);
-          tc_ctl_record_add_string (&record, "message", copy->message);
-        }
-      if (op.completed)
-        g_variant_builder_add (&record, "{sv}", "details", op.details);
-      tc_ctl_emit_record (ctl, &record);
-    }
-
-  g_clear_error (&op.error);
-  g_free (op.reason);
-  g_clear_pointer (&op.details, g_variant_unref);
-  return status;
+  g_variant_builder_init (&record, G_VARIANT_TYPE_VARDICT);
+  tc_ctl_record_add_session (&record, ref->path);
+  tc_ctl_record_add_string (&record, "action", action);
+  return tc_ctl_run_operation (ctl, G_DBUS_PROXY (session), method, params, cookie, OPERATION_TIMEOUT_MS, &record);
 }
 
 static const char operation_help[] =

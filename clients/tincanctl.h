@@ -123,6 +123,14 @@ int tc_ctl_session_open (TcCtl *ctl, TcCtlSessionRef *ref, TcDBusSession **out);
 /* With --json, {"endpoint", "session", "path", "action"} and what @extra adds. */
 void tc_ctl_emit_action (TcCtl *ctl, const TcCtlSessionRef *ref, const char *action, GVariant *extra);
 
+/* Calls @method on @proxy with @params (floating; its options carry @cookie)
+ * and waits for the reply; completes @record (already naming who and what)
+ * with cookie, ok, and from OperationComplete sip_status, reason and
+ * details, on failure error and message, and emits it.  Returns the exit
+ * status.  (tincanctl-messages.c) */
+int tc_ctl_run_operation (TcCtl *ctl, GDBusProxy *proxy, const char *method, GVariant *params, guint64 cookie,
+                          int timeout_ms, GVariantBuilder *record);
+
 int tc_ctl_cmd_call (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_sessions (TcCtl *ctl, char **argv);
 int tc_ctl_cmd_answer (TcCtl *ctl, char **argv);

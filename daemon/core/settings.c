@@ -525,16 +525,14 @@ check_allow_events (const char *text, GError **error)
 }
 
 static gboolean
-check_codecs (const char *text, GError **error)
+codec_list_valid (const char *text, GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GArray) list = tc_codec_list_parse (text, &local);
+  g_autoptr (GArray) list = tc_codec_list_parse (text, error);
 
-  if (!list)
-    return invalid (error, KEY_CODECS, "%s", local->message);
-  return TRUE;
+  return list != NULL;
 }
 
+/* @check's error (the media layer's words) as this key's. */
 static gboolean
 check_media_value (KeyId key, gboolean (*check) (const char *, GError **), const char *text, GError **error)
 {
@@ -582,7 +580,7 @@ check_string (KeyId key, const char *text, GError **error)
     case KEY_PASSWORD:
       return TRUE;
     case KEY_CODECS:
-      return *text == '\0' || check_codecs (text, error);
+      return *text == '\0' || check_media_value (key, codec_list_valid, text, error);
     case KEY_AUDIO_SOURCE:
       return *text == '\0' || check_media_value (key, tc_media_check_audio_source, text, error);
     case KEY_AUDIO_SINK:
