@@ -25,8 +25,9 @@ struct _TcEndpointBus {
   char *path;
   TcDBusObjectSkeleton *object;
   TcDBusEndpoint *iface;
-  GPtrArray *calls;    /* TcBusCall: SendMessage in flight */
-  guint sessions_idle; /* the Sessions property is out of date */
+  GPtrArray *calls;            /* TcBusCall: SendMessage in flight */
+  guint sessions_idle;         /* PropertiesChanged for Sessions, pending */
+  gboolean sessions_announced; /* invalidated since it was last read */
   gboolean aborted;
 };
 
@@ -316,6 +317,7 @@ struct _TcEndpointBusSkeleton {
   TcDBusEndpointSkeleton parent_instance;
 
   TcEndpointBus *adapter; /* borrowed; NULL once aborted: methods are then unknown */
+  GDBusInterfaceVTable vtable;
 };
 
 static void tc_endpoint_bus_skeleton_iface_init (TcDBusEndpointIface *iface);
@@ -331,36 +333,62 @@ adapter_of (TcDBusEndpoint *iface)
 
 /* ---- calls ------------------------------------------------------------------- */
 
-static void
-update_sessions (TcEndpointBus *self)
+/* The Sessions property is built when read and announced as invalidated
+ * (EmitsChangedSignal "invalidates"): at hundreds of calls per second,
+ * with every lingering session in it, serialising the whole array for
+ * each change was a third of the daemon's time.  One PropertiesChanged
+ * per main-loop pass at most, and none again until someone has read the
+ * property: a client's cached value is already gone. */
+static GVariant *
+sessions_variant (TcEndpointBus *self)
 {
   g_autoptr (GPtrArray) sessions = tc_endpoint_get_sessions (self->endpoint);
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GVariantBuilder builder;
 
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_OBJECT_PATH_ARRAY);
   for (guint i = 0; i < sessions->len; i++)
-    g_ptr_array_add (paths, tc_session_bus_path (self->path, tc_session_get_id (sessions->pdata[i])));
-  g_ptr_array_add (paths, NULL);
-  tc_dbus_endpoint_set_sessions (self->iface, (const char *const *) paths->pdata);
+    {
+      g_autofree char *path = tc_session_bus_path (self->path, tc_session_get_id (sessions->pdata[i]));
+
+      g_variant_builder_add (&builder, "o", path);
+    }
+  return g_variant_builder_end (&builder);
 }
 
 static gboolean
 on_sessions_idle (gpointer user_data)
 {
   TcEndpointBus *self = user_data;
+  GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self->iface);
+  g_autolist (GDBusConnection) connections = g_dbus_interface_skeleton_get_connections (skeleton);
+  const char *invalidated[] = { "Sessions", NULL };
+  GVariant *signal;
 
   self->sessions_idle = 0;
-  update_sessions (self);
+  signal = g_variant_ref_sink (g_variant_new ("(s@a{sv}^as)", g_dbus_interface_skeleton_get_info (skeleton)->name,
+                                              g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0), invalidated));
+  for (GList *l = connections; l; l = l->next)
+    g_dbus_connection_emit_signal (l->data, NULL, self->path, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                                   signal, NULL);
+  g_variant_unref (signal);
   return G_SOURCE_REMOVE;
 }
 
-/* Calls come and go by the hundred per second: the property (every path)
- * is rebuilt once per main-loop pass, before the next method call is
- * dispatched (G_PRIORITY_HIGH), not once per session. */
 static void
 on_sessions_changed (TcEndpoint *endpoint, TcSession *session, TcEndpointBus *self)
 {
-  if (!self->sessions_idle)
-    self->sessions_idle = g_idle_add_full (G_PRIORITY_HIGH, on_sessions_idle, self, NULL);
+  if (self->sessions_announced)
+    return;
+  self->sessions_announced = TRUE;
+  self->sessions_idle = g_idle_add_full (G_PRIORITY_HIGH, on_sessions_idle, self, NULL);
+}
+
+/* Someone reads Sessions: the next change is announced again. */
+static GVariant *
+read_sessions (TcEndpointBus *self)
+{
+  self->sessions_announced = FALSE;
+  return sessions_variant (self);
 }
 
 static void
@@ -464,9 +492,52 @@ tc_endpoint_bus_skeleton_iface_init (TcDBusEndpointIface *iface)
   iface->handle_call = skeleton_handle_call;
 }
 
+static GVariant *
+skeleton_get_property (GDBusConnection *connection, const char *sender, const char *object_path,
+                       const char *interface_name, const char *property_name, GError **error, gpointer user_data)
+{
+  TcEndpointBusSkeleton *skeleton = user_data;
+  GDBusInterfaceVTable *parent = G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)
+                                   ->get_vtable (G_DBUS_INTERFACE_SKELETON (skeleton));
+
+  if (skeleton->adapter && g_strcmp0 (property_name, "Sessions") == 0)
+    return read_sessions (skeleton->adapter);
+  return parent->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
+}
+
+static GDBusInterfaceVTable *
+skeleton_get_vtable (GDBusInterfaceSkeleton *interface)
+{
+  TcEndpointBusSkeleton *skeleton = TC_ENDPOINT_BUS_SKELETON (interface);
+
+  skeleton->vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)->get_vtable (interface);
+  skeleton->vtable.get_property = skeleton_get_property;
+  return &skeleton->vtable;
+}
+
+/* GetAll and the ObjectManager's GetManagedObjects. */
+static GVariant *
+skeleton_get_properties (GDBusInterfaceSkeleton *interface)
+{
+  TcEndpointBusSkeleton *skeleton = TC_ENDPOINT_BUS_SKELETON (interface);
+  g_autoptr (GVariant) properties =
+    G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)->get_properties (interface);
+  GVariantDict dict;
+
+  if (!skeleton->adapter)
+    return g_steal_pointer (&properties);
+  g_variant_dict_init (&dict, properties);
+  g_variant_dict_insert_value (&dict, "Sessions", read_sessions (skeleton->adapter));
+  return g_variant_dict_end (&dict);
+}
+
 static void
 tc_endpoint_bus_skeleton_class_init (TcEndpointBusSkeletonClass *klass)
 {
+  GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
+
+  skeleton_class->get_vtable = skeleton_get_vtable;
+  skeleton_class->get_properties = skeleton_get_properties;
 }
 
 static void

@@ -75,6 +75,7 @@ def start_call(fx, a, b, contact, options=None):
 def test_call_accept_terminate(fx):
     c = fx.client
     a, b, contact = pair(fx)
+    props = fx.record("org.freedesktop.DBus.Properties", "PropertiesChanged", a)
     out, inc, states = start_call(fx, a, b, contact)
     ring = states.wait_one(lambda e: e.path == out and e.args[2] == 180, 10, "in-progress with 180 on alice")
     msg = sip_message_of(ring.arg(4))
@@ -107,6 +108,16 @@ def test_call_accept_terminate(fx):
     c.call(out, SESSION_IFACE, "Terminate")
     removed = fx.record("org.freedesktop.DBus.ObjectManager", "InterfacesRemoved")
     removed.wait(lambda e: e.args[0] in (out, inc), timeout=10, what="both sessions removed", count=2)
+    # Sessions changes are announced as invalidated, without the value:
+    # once for the call's arrival, once more (it was read since) for its
+    # departure.
+    def invalidates(e):
+        return e.args[0] == ENDPOINT_IFACE and "Sessions" in e.args[2]
+
+    props.wait(invalidates, timeout=10, what="Sessions invalidated twice", count=2)
+    check(all("Sessions" not in e.args[1] for e in props.matching()), "a PropertiesChanged carried Sessions' value")
+    check_equal(len(props.matching(invalidates)), 2, "Sessions invalidations for one call")
+    check_equal(c.get_value(a, ENDPOINT_IFACE, "Sessions"), [], "Sessions after the call")
 
 
 def test_reject_and_cancel(fx):
