@@ -29,6 +29,8 @@ SIPp, SDP only) and SIPp with a scenario of tests/interop/sipp/:
 7. uac-invite through Kamailio to bob, registered twice (two endpoints,
    distinct instance-ids, policy ring) -> both ring; one Accepts, the
    caller connects, the other bob session ends with Kamailio's CANCEL.
+8. uas-call-cancel-crossing: our CANCEL (Terminate while ringing) crosses
+   SIPp's 200 -> ACK and BYE to SIPp, disconnected 200 cause "cancelled".
 TAP on stdout.
 """
 
@@ -186,6 +188,33 @@ def test_cancel_while_ringing(h):
     if states_of(d, inc, since)[-1][0] != "disconnected" or len(d.find_signals(
             inc, SESSION, "StateChanged", lambda x: x.args[0] == "disconnected", since)) != 1:
         raise HarnessError("states of the cancelled session: %s" % states_of(d, inc, since))
+    d.stop()
+
+
+def test_cancel_crossing_2xx(h):
+    """Our CANCEL crosses the callee's 200: the 2xx is ACKed and the dialog
+    ended with BYE (RFC 3261 9.1); the session reports disconnected with
+    the 200 and cause "cancelled", never connected."""
+    d = TincanDaemon(h).start()
+    alice = d.create_endpoint(p2p("alice", codecs="pcmu"))
+    uas = Sipp(h, "uas-call-cancel-crossing", name="sipp-uas-cancel-crossing", service="carol", user="carol",
+               timeout=15, trace_msg=True).start()
+    since = d.mark()
+    out = d.call(alice, ENDPOINT, "Call", GLib.Variant("(sa{sv})", ("sip:carol@127.0.0.1:%d" % uas.port, {})))[0]
+    d.wait_for_signal(out, SESSION, "StateChanged", lambda x: x.args[2] == 180, 10, since, "the 180")
+    d.call(out, SESSION, "Terminate")
+    end = wait_state(d, out, "disconnected", since)
+    sipp_check(wait_sipp(d, uas, 10), "the crossing UAS (200 to the INVITE after the CANCEL, then ACK and BYE)")
+    state, previous, status, reason, details = end.args
+    if status != 200 or details.get("cause") != "cancelled" or not (start_line(details) or "").startswith("SIP/2.0 200"):
+        raise HarnessError("the crossed call ended %s %r cause %r with %r; expected 200, cause cancelled, the 200 as "
+                           "sip-message" % (status, reason, details.get("cause"), start_line(details)))
+    if any(st == "connected" for st, *_ in states_of(d, out, since)):
+        raise HarnessError("the cancelled call reported connected: %s" % states_of(d, out, since))
+    sent = [line for _, way, line in sipp_messages(uas) if way == "received"]
+    if [line.split()[0] for line in sent] != ["INVITE", "CANCEL", "ACK", "BYE"]:
+        raise HarnessError("SIPp received %s; expected INVITE, CANCEL, ACK, BYE" % sent)
+    daemon_healthy(d, alice)
     d.stop()
 
 
@@ -481,6 +510,8 @@ def test_forking(h):
 TESTS = [
     ("INVITE with no common codec: 488 with Warning 305, no session", test_no_common_codec),
     ("CANCEL while ringing: 200 and 487 to SIPp, the session ends with the CANCEL", test_cancel_while_ringing),
+    ("CANCEL crossing the 200: the 2xx is ACKed and ended with BYE, disconnected cause cancelled",
+     test_cancel_crossing_2xx),
     ("3xx followed: 302 from SIPp to an auto-answer endpoint; redirected-to, RemoteUri, connected",
      test_redirect),
     ("183 with SDP is early media (early-media, Media.Codec before the answer); a 200 without SDP uses it",
