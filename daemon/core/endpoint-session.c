@@ -183,6 +183,13 @@ on_linger_done (gpointer user_data)
   TcEndpointSessions *sessions = data->sessions;
   g_autoptr (TcSession) session = g_object_ref (data->session);
 
+  if (session->bye_after_ack)
+    {
+      /* Its BYE waits for the ACK or the ACK timeout (at most 64*T1):
+       * the session stays to send it. */
+      timer_start (sessions, session, SESSION_LINGER_MS, on_linger_done);
+      return;
+    }
   g_hash_table_remove (sessions->timers, session); /* frees data */
   g_signal_handlers_disconnect_by_data (session, sessions);
   if (g_hash_table_lookup (sessions->by_call_id, tc_session_get_call_id (session)) == session)

@@ -201,6 +201,15 @@ tc_session_dialog_ack (TcSession *self, TcSipMessage *ack)
 {
   g_autoptr (GError) error = NULL;
 
+  if (self->bye_after_ack)
+    {
+      /* Terminated while answering: the dialog is confirmed, now end it. */
+      self->bye_after_ack = FALSE;
+      g_clear_pointer (&self->incoming, tc_sip_incoming_unref);
+      tc_session_send_bye (self, NULL);
+      tc_sip_stack_end_dialog (tc_endpoint_get_stack (self->endpoint), self->dialog);
+      return;
+    }
   if (self->state == TC_SESSION_STATE_ANSWERING)
     {
       tc_session_invite_acked (self, ack);

@@ -45,6 +45,7 @@ struct _TcSession {
   char *answered_tag;                  /* outgoing: the fork whose answer was last applied */
   gboolean cancelling;                 /* outgoing: Terminate() before the final response */
   gboolean delayed_offer;              /* we sent the offer in our 2xx; the answer comes in the ACK */
+  gboolean bye_after_ack;              /* Terminate() while answering: the BYE waits for the ACK (RFC 3261 §15) */
   char *pending_answer;                /* incoming: our answer, sent with the 2xx */
   TcSipDialog *dialog;                 /* confirmed (UAS: from our 2xx on) */
 

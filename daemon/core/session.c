@@ -233,7 +233,8 @@ tc_session_set_state (TcSession *self, TcSessionState state, guint status, const
       tc_session_timer_stop (self);
       tc_session_media_stop (self);
       tc_session_dialog_abort_operations (self, "the call ended");
-      if (self->dialog && self->endpoint)
+      /* (A BYE waiting for the ACK needs the dialog until it is sent.) */
+      if (self->dialog && self->endpoint && !self->bye_after_ack)
         tc_sip_stack_end_dialog (tc_endpoint_get_stack (self->endpoint), self->dialog);
     }
   if (previous != state)
@@ -322,6 +323,11 @@ void
 tc_session_handle_ack_timeout (TcSession *self)
 {
   /* The stack sent BYE (RFC 3261 §13.3.1.4). */
+  if (self->bye_after_ack)
+    {
+      self->bye_after_ack = FALSE;
+      tc_sip_stack_end_dialog (tc_endpoint_get_stack (self->endpoint), self->dialog);
+    }
   g_clear_pointer (&self->incoming, tc_sip_incoming_unref);
   tc_session_set_state (self, TC_SESSION_STATE_DISCONNECTED, 408, "Request Timeout", NULL, "no-ack", NULL);
 }
@@ -329,6 +335,13 @@ tc_session_handle_ack_timeout (TcSession *self)
 void
 tc_session_shutdown (TcSession *self)
 {
+  if (self->bye_after_ack)
+    {
+      /* No time left to wait for the ACK. */
+      self->bye_after_ack = FALSE;
+      tc_session_send_bye (self, NULL);
+      tc_sip_stack_end_dialog (tc_endpoint_get_stack (self->endpoint), self->dialog);
+    }
   if (self->state == TC_SESSION_STATE_DISCONNECTED)
     return;
   if (self->state == TC_SESSION_STATE_INCOMING && self->incoming)
@@ -436,6 +449,13 @@ tc_session_terminate (TcSession *self, GError **error)
       return TRUE;
     case TC_SESSION_STATE_INCOMING:
       return tc_session_invite_reject (self, 480, "Temporarily Unavailable", error);
+    case TC_SESSION_STATE_ANSWERING:
+      /* Our 2xx is not ACKed yet: the callee must not send BYE before the
+       * ACK (or the 2xx's retransmissions giving up: the stack then sends
+       * it).  The call ends for the client now. */
+      self->bye_after_ack = TRUE;
+      tc_session_set_state (self, TC_SESSION_STATE_DISCONNECTED, 0, "Terminated", NULL, "local-bye", NULL);
+      return TRUE;
     case TC_SESSION_STATE_IDLE:
     case TC_SESSION_STATE_IN_PROGRESS:
       if (!self->dialog)

@@ -874,6 +874,64 @@ test_bye_and_linger (SessFixture *sf, gconstpointer data)
   g_assert_cmpuint (tc_endpoint_count_sessions (sf->endpoint), ==, 0);
 }
 
+/* Terminate() after our 200 and before the peer's ACK: disconnected at
+ * once for the client, but the BYE waits for the ACK (RFC 3261 §15); the
+ * session stays past its linger until the BYE is out. */
+static void
+test_terminate_before_ack (SessFixture *sf, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  TcSession *call;
+
+  make_endpoint (sf, NULL, NULL);
+  call = incoming_call (sf, ALLOW_ALL, PEER_SDP ("1", "sendrecv"));
+  g_assert_true (tc_session_accept (call, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tc_session_get_state (call), ==, TC_SESSION_STATE_ANSWERING);
+  g_assert_true (tc_session_terminate (call, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tc_session_get_state (call), ==, TC_SESSION_STATE_DISCONNECTED);
+  g_assert_cmpstr (last_event (sf)->cause, ==, "local-bye");
+  g_assert_cmpuint (count_requests (sf, TC_SIP_METHOD_BYE), ==, 0);
+
+  /* The linger passes: still no ACK, no BYE, and the session stays. */
+  advance (sf, 5 * S);
+  g_assert_cmpuint (count_requests (sf, TC_SIP_METHOD_BYE), ==, 0);
+  g_assert_cmpuint (sf->removed->len, ==, 0);
+
+  peer_request (sf, "ACK", NULL, 1, NULL, NULL);
+  g_assert_cmpuint (count_requests (sf, TC_SIP_METHOD_BYE), ==, 1);
+  g_assert_cmpint (tc_session_get_state (call), ==, TC_SESSION_STATE_DISCONNECTED);
+  g_assert_cmpstr (last_event (sf)->state, ==, "disconnected");
+  peer_respond (sf, last_request (sf, TC_SIP_METHOD_BYE), 200, NULL, NULL);
+  advance (sf, 5 * S);
+  g_assert_cmpuint (sf->removed->len, ==, 1);
+}
+
+/* … and when no ACK ever comes, the BYE goes when the 2xx's
+ * retransmissions give up (64*T1), not before. */
+static void
+test_terminate_before_ack_timeout (SessFixture *sf, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  TcSession *call;
+  guint events;
+
+  make_endpoint (sf, NULL, NULL);
+  call = incoming_call (sf, ALLOW_ALL, PEER_SDP ("1", "sendrecv"));
+  g_assert_true (tc_session_accept (call, NULL, &error));
+  g_assert_true (tc_session_terminate (call, &error));
+  g_assert_no_error (error);
+  events = sf->events->len;
+  advance (sf, 64 * T1 - 1);
+  g_assert_cmpuint (count_requests (sf, TC_SIP_METHOD_BYE), ==, 0);
+  advance (sf, 1);
+  g_assert_cmpuint (count_requests (sf, TC_SIP_METHOD_BYE), ==, 1);
+  g_assert_cmpuint (sf->events->len, ==, events); /* the end was reported once */
+  advance (sf, 5 * S);
+  g_assert_cmpuint (sf->removed->len, ==, 1);
+}
+
 /* CANCEL while ringing: 200 to it, 487 to the INVITE, disconnected with
  * the CANCEL as cause; dropped 5 s later. */
 static void
@@ -1003,6 +1061,8 @@ main (int argc, char **argv)
   ADD ("reinvite/offerless-ack-without-sdp", test_reinvite_offerless_ack_without_sdp);
   ADD ("bye/unknown-dialog-481", test_bye_unknown_dialog);
   ADD ("bye/remote-and-linger", test_bye_and_linger);
+  ADD ("bye/terminate-before-ack", test_terminate_before_ack);
+  ADD ("bye/terminate-before-ack-timeout", test_terminate_before_ack_timeout);
   ADD ("cancel/incoming-487", test_cancel_incoming);
   ADD ("policy/auto-answer-delay", test_auto_answer_delay);
   ADD ("policy/auto-answer-cancelled", test_auto_answer_cancelled);
