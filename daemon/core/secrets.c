@@ -10,19 +10,21 @@
  * locked collection waiting on a prompt nobody sees, must not stall the
  * daemon.  Any failure of the Secret Service falls back to the file, and
  * the service is then left alone for a while.  Passwords are never logged.
+ * libsecret is a module (secret-module.h), loaded when a Secret Service
+ * is first there to ask.
  */
 #include "core/secrets.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <libsecret/secret.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/config.h"
 #include "core/core-error.h"
+#include "core/secret-module.h"
 
 #define SECRET_SERVICE_NAME "org.freedesktop.secrets"
 /* The whole Secret Service attempt of one operation, activation included. */
@@ -42,6 +44,10 @@ static const SecretSchema password_schema = {
     { NULL, 0 },
   },
 };
+
+/* libsecret, loaded when a Secret Service is first there to ask
+ * (secret-module.h); the callbacks run after that. */
+static const TcSecretModule *libsecret;
 
 struct _TcSecrets {
   GObject parent_instance;
@@ -468,7 +474,7 @@ on_password_stored (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GError) file_error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (!libsecret->password_store_finish (result, &error))
     {
       op_service_failed (task, error);
       return;
@@ -487,7 +493,7 @@ on_password_looked_up (GObject *source, GAsyncResult *result, gpointer user_data
   g_autoptr (GTask) task = user_data;
   Op *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  char *password = secret_password_lookup_finish (result, &error);
+  char *password = libsecret->password_lookup_finish (result, &error);
   LookupResult *found;
 
   if (error)
@@ -505,7 +511,7 @@ on_password_looked_up (GObject *source, GAsyncResult *result, gpointer user_data
   found = g_new0 (LookupResult, 1);
   found->password = g_strdup (password);
   found->store = TC_SECRET_STORE_SECRET_SERVICE;
-  secret_password_free (password);
+  libsecret->password_free (password);
   g_debug ("secrets: account %s: password found in the Secret Service", op->id);
   g_task_return_pointer (task, found, (GDestroyNotify) lookup_result_free);
 }
@@ -516,7 +522,7 @@ on_password_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   Op *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  gboolean removed = secret_password_clear_finish (result, &error);
+  gboolean removed = libsecret->password_clear_finish (result, &error);
 
   if (error)
     {
@@ -538,15 +544,15 @@ on_old_password_cleared (GObject *source, GAsyncResult *result, gpointer user_da
   g_autoptr (GError) error = NULL;
   g_autofree char *label = NULL;
 
-  secret_password_clear_finish (result, &error);
+  libsecret->password_clear_finish (result, &error);
   if (error)
     {
       op_service_failed (task, error);
       return;
     }
   label = g_strdup_printf ("Tincan password for %s", op->uri);
-  secret_password_store (&password_schema, SECRET_COLLECTION_DEFAULT, label, op->password, op->attempt,
-                         on_password_stored, g_steal_pointer (&task), "endpoint", op->id, "uri", op->uri, NULL);
+  libsecret->password_store (&password_schema, SECRET_COLLECTION_DEFAULT, label, op->password, op->attempt,
+                             on_password_stored, g_steal_pointer (&task), "endpoint", op->id, "uri", op->uri, NULL);
 }
 
 static void
@@ -554,19 +560,32 @@ op_call_secret_service (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
 
+  if (!libsecret)
+    {
+      g_autoptr (GError) error = NULL;
+
+      libsecret = tc_loader_get (TC_SECRET_MODULE_NAME, TC_SECRET_MODULE_SYMBOL, TC_SECRET_MODULE_ABI,
+                                 sizeof (TcSecretModule), &error);
+      if (!libsecret)
+        {
+          g_warning ("secrets: %s", error->message);
+          op_service_failed (task, error);
+          return;
+        }
+    }
   switch (op->kind)
     {
     case OP_STORE:
-      secret_password_clear (&password_schema, op->attempt, on_old_password_cleared, g_object_ref (task), "endpoint",
-                             op->id, NULL);
+      libsecret->password_clear (&password_schema, op->attempt, on_old_password_cleared, g_object_ref (task),
+                                 "endpoint", op->id, NULL);
       return;
     case OP_LOOKUP:
-      secret_password_lookup (&password_schema, op->attempt, on_password_looked_up, g_object_ref (task), "endpoint",
-                              op->id, NULL);
+      libsecret->password_lookup (&password_schema, op->attempt, on_password_looked_up, g_object_ref (task), "endpoint",
+                                  op->id, NULL);
       return;
     case OP_CLEAR:
-      secret_password_clear (&password_schema, op->attempt, on_password_cleared, g_object_ref (task), "endpoint",
-                             op->id, NULL);
+      libsecret->password_clear (&password_schema, op->attempt, on_password_cleared, g_object_ref (task), "endpoint",
+                                 op->id, NULL);
       return;
     }
 }

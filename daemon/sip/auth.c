@@ -10,11 +10,9 @@
 
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
+#include "sip/crypto-module.h"
 #include "sip/lex.h"
+#include "sip/random.h"
 #include "sip/sip-error.h"
 
 #define parse_error(error, ...) tc_sip_set_error ((error), TC_SIP_ERROR_PARSE, 400, __VA_ARGS__)
@@ -98,9 +96,31 @@ algorithm_is_sess (TcSipDigestAlgorithm algorithm)
 /* ---- hashing ---------------------------------------------------------------- */
 
 typedef struct {
-  GChecksum *checksum; /* MD5, SHA-256 */
-  EVP_MD_CTX *evp;     /* SHA-512/256 */
+  GChecksum *checksum;    /* MD5, SHA-256 */
+  TcSipSha512256 *sha512; /* SHA-512/256, from the module tincan-crypto */
 } Hash;
+
+static const TcSipCryptoModule *crypto_table;
+
+/* OpenSSL, loaded on the first SHA-512/256 challenge (crypto-module.h). */
+static const TcSipCryptoModule *
+crypto_module (GError **error)
+{
+  const TcSipCryptoModule *table = g_atomic_pointer_get (&crypto_table);
+  g_autoptr (GError) local = NULL;
+
+  if (table)
+    return table;
+  table = tc_loader_get (TC_SIP_CRYPTO_MODULE_NAME, TC_SIP_CRYPTO_MODULE_SYMBOL, TC_SIP_CRYPTO_MODULE_ABI,
+                         sizeof (TcSipCryptoModule), &local);
+  if (!table)
+    {
+      argument_error (error, "no SHA-512/256: %s", local->message);
+      return NULL;
+    }
+  g_atomic_pointer_set (&crypto_table, table);
+  return table;
+}
 
 static gboolean
 hash_init (Hash *hash, TcSipDigestAlgorithm algorithm, GError **error)
@@ -120,10 +140,11 @@ hash_init (Hash *hash, TcSipDigestAlgorithm algorithm, GError **error)
     case TC_SIP_DIGEST_ALGORITHM_SHA_512_256_SESS:
       /* FIPS 180-4 §5.3.6: SHA-512/256 has its own initial hash value, so
        * it is not a truncated SHA-512 and GChecksum cannot give it. */
-      hash->evp = EVP_MD_CTX_new ();
-      if (!hash->evp || EVP_DigestInit_ex (hash->evp, EVP_sha512_256 (), NULL) != 1)
+      if (!crypto_module (error))
+        return FALSE;
+      hash->sha512 = crypto_table->sha512_256_new ();
+      if (!hash->sha512)
         {
-          g_clear_pointer (&hash->evp, EVP_MD_CTX_free);
           argument_error (error, "OpenSSL cannot compute SHA-512/256");
           return FALSE;
         }
@@ -137,8 +158,8 @@ hash_update (Hash *hash, const void *data, gsize len)
 {
   if (hash->checksum)
     g_checksum_update (hash->checksum, data, len);
-  else if (len > 0)
-    EVP_DigestUpdate (hash->evp, data, len);
+  else
+    crypto_table->sha512_256_update (hash->sha512, data, len);
 }
 
 static void
@@ -162,12 +183,10 @@ hash_finish (Hash *hash, char out[HEX_MAX + 1], GError **error)
     }
   else
     {
-      guchar md[EVP_MAX_MD_SIZE];
-      unsigned int md_len = 0;
-      gboolean ok = EVP_DigestFinal_ex (hash->evp, md, &md_len) == 1 && md_len * 2 <= HEX_MAX;
-      unsigned int i;
+      guint8 md[TC_SIP_SHA512_256_LEN];
+      gboolean ok = crypto_table->sha512_256_finish (g_steal_pointer (&hash->sha512), md);
+      gsize md_len = sizeof md, i;
 
-      g_clear_pointer (&hash->evp, EVP_MD_CTX_free);
       if (!ok)
         {
           argument_error (error, "OpenSSL failed to finish a SHA-512/256 digest");
@@ -179,7 +198,7 @@ hash_finish (Hash *hash, char out[HEX_MAX + 1], GError **error)
           out[2 * i + 1] = "0123456789abcdef"[md[i] & 0xf];
         }
       out[2 * md_len] = '\0';
-      OPENSSL_cleanse (md, sizeof md);
+      explicit_bzero (md, sizeof md);
       return TRUE;
     }
 }
@@ -674,7 +693,7 @@ tc_sip_digest_credentials_unref (TcSipDigestCredentials *credentials)
   g_return_if_fail (credentials != NULL);
   if (!g_atomic_int_dec_and_test (&credentials->ref_count))
     return;
-  OPENSSL_cleanse (credentials->password, strlen (credentials->password));
+  explicit_bzero (credentials->password, strlen (credentials->password));
   g_free (credentials->password);
   g_free (credentials->username);
   g_free (credentials);
@@ -712,21 +731,19 @@ has_ctl (const char *s)
   return FALSE;
 }
 
-static gboolean
-random_cnonce (char out[33], GError **error)
+static void
+random_cnonce (char out[33])
 {
   guchar bytes[16];
   gsize i;
 
-  if (RAND_bytes (bytes, sizeof bytes) != 1)
-    return argument_error (error, "no cryptographic random bytes for the digest cnonce"), FALSE;
+  tc_sip_random_bytes (bytes, sizeof bytes);
   for (i = 0; i < sizeof bytes; i++)
     {
       out[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
       out[2 * i + 1] = "0123456789abcdef"[bytes[i] & 0xf];
     }
   out[32] = '\0';
-  return TRUE;
 }
 
 /* RFC 7616 §3.4.2: HA1 = H(A1), where A1 = username ":" realm ":" passwd,
@@ -745,7 +762,7 @@ compute_ha1 (const TcSipDigestChallenge *challenge, const TcSipDigestCredentials
     return TRUE;
   memcpy (inner, ha1, sizeof inner);
   ok = hash_join (challenge->algorithm, ha1, error, inner, challenge->nonce, cnonce, NULL);
-  OPENSSL_cleanse (inner, sizeof inner);
+  explicit_bzero (inner, sizeof inner);
   return ok;
 }
 
@@ -806,8 +823,7 @@ tc_sip_digest_authorization_build (const TcSipDigestChallenge *challenge, const 
     {
       if (!cnonce)
         {
-          if (!random_cnonce (random, error))
-            return NULL;
+          random_cnonce (random);
           cnonce = random;
         }
       else if (!*cnonce || has_ctl (cnonce))
@@ -827,7 +843,7 @@ tc_sip_digest_authorization_build (const TcSipDigestChallenge *challenge, const 
                     qop == TC_SIP_DIGEST_QOP_AUTH ? "auth" : "auth-int", ha2, NULL);
   else if (ok)
     ok = hash_join (challenge->algorithm, response, error, ha1, challenge->nonce, ha2, NULL);
-  OPENSSL_cleanse (ha1, sizeof ha1);
+  explicit_bzero (ha1, sizeof ha1);
   if (!ok)
     return NULL;
 
@@ -854,7 +870,7 @@ tc_sip_digest_authorization_build (const TcSipDigestChallenge *challenge, const 
   append_quoted (out, uri);
   g_string_append (out, ", response=");
   append_quoted (out, response);
-  OPENSSL_cleanse (response, sizeof response);
+  explicit_bzero (response, sizeof response);
   g_string_append_printf (out, ", algorithm=%s", tc_sip_digest_algorithm_to_string (challenge->algorithm));
   if (qop != TC_SIP_DIGEST_QOP_NONE)
     {

@@ -14,8 +14,9 @@
  * retry (TcSipDigestVerdict): a caller that follows the verdict never loops.
  *
  * Hashes: MD5 and SHA-256 come from GChecksum, SHA-512/256 (FIPS 180-4, its
- * own initial values: not SHA-512 cut short) from OpenSSL; cnonces from
- * OpenSSL's RAND_bytes().  Passwords, HA1 values and responses are never
+ * own initial values: not SHA-512 cut short) from OpenSSL, whose module
+ * (crypto-module.h) is loaded on the first such challenge; cnonces from
+ * tc_sip_random_bytes().  Passwords, HA1 values and responses are never
  * logged, and the buffers that held them are cleansed.
  */
 #pragma once
@@ -165,9 +166,10 @@ const char *tc_sip_digest_credentials_get_username (const TcSipDigestCredentials
  * @method, @uri (the Request-URI as sent) and @body (the message body;
  * only hashed for qop=auth-int; NULL is an empty body), with nonce count
  * @nc (from 1; ignored without qop) and client nonce @cnonce (NULL: 128
- * random bits from RAND_bytes(), in hex).  Fails with
+ * random bits from tc_sip_random_bytes(), in hex).  Fails with
  * TC_SIP_ERROR_INVALID_ARGUMENT when @method or @uri cannot go into the
- * header, or when the random source or a hash fails. */
+ * header, or when a hash fails (SHA-512/256: OpenSSL's module cannot be
+ * loaded). */
 char *tc_sip_digest_authorization_build (const TcSipDigestChallenge *challenge,
                                          const TcSipDigestCredentials *credentials, const char *method, const char *uri,
                                          GBytes *body, guint32 nc, const char *cnonce, GError **error);

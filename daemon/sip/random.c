@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * random.c — identifiers from OpenSSL's CSPRNG (random.h).
+ * random.c — identifiers from the kernel's CSPRNG, getrandom(2) (random.h).
  */
 #include "sip/random.h"
 
-#include <openssl/rand.h>
-#include <string.h>
+#include <errno.h>
 #include <pthread.h>
+#include <string.h>
+#include <sys/random.h>
 
-/* RAND_bytes costs a few thousand instructions a call whatever the size:
+/* A system call costs far more than the few bytes of an identifier:
  * identifiers are drawn from a per-thread pool refilled 4 KiB at a time.
  * A forked child drops the pool (pthread_atfork), so parent and child
  * never hand out the same bytes. */
@@ -30,9 +31,22 @@ on_fork_child (void)
 static void
 rand_or_die (void *buf, gsize len)
 {
-  /* A failing CSPRNG must not degrade into predictable identifiers. */
-  if (RAND_bytes (buf, (int) len) != 1)
-    g_error ("OpenSSL RAND_bytes failed: no cryptographic random source");
+  guint8 *out = buf;
+
+  /* Blocks only until the kernel's pool is first initialised, early in
+   * boot.  A failing source must not degrade into predictable
+   * identifiers. */
+  while (len > 0)
+    {
+      ssize_t n = getrandom (out, len, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        g_error ("getrandom failed: no cryptographic random source: %s", g_strerror (errno));
+      out += n;
+      len -= (gsize) n;
+    }
 }
 
 void

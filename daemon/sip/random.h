@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * random.h — identifiers from a cryptographic random source (RFC 3261
- * §8.1.1.4, §19.3; OpenSSL RAND_bytes, never g_random: tags, Call-IDs and
+ * §8.1.1.4, §19.3; the kernel's getrandom(2), never g_random: tags, Call-IDs and
  * branches must not be guessable, RFC 3261 §26.3.2.3 / RFC 4475 notes).
  */
 #pragma once
@@ -11,7 +11,8 @@
 G_BEGIN_DECLS
 
 /* Fills @buf with @len cryptographically random bytes.  Aborts if the
- * random source fails (OpenSSL's CSPRNG does not, once seeded). */
+ * random source fails (getrandom(2) does not, once the kernel's pool is
+ * initialised). */
 void tc_sip_random_bytes (void *buf, gsize len);
 
 /* A token of @n_chars characters from [A-Za-z0-9] written to @out, which

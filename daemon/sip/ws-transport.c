@@ -10,13 +10,35 @@
  */
 #include "sip/ws-transport.h"
 
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "sip/parser.h"
 #include "sip/random.h"
+#include "sip/soup-module.h"
 
 #define VIA_TOKEN_LEN 12
+
+/* libsoup, loaded by the first tc_sip_ws_transport_new() (soup-module.h);
+ * everything else runs on a transport, so after it. */
+static const TcSipSoupModule *soup;
+
+static gboolean
+soup_module_load (GError **error)
+{
+  const TcSipSoupModule *table;
+
+  if (g_atomic_pointer_get (&soup))
+    return TRUE;
+  table = tc_loader_get (TC_SIP_SOUP_MODULE_NAME, TC_SIP_SOUP_MODULE_SYMBOL, TC_SIP_SOUP_MODULE_ABI,
+                         sizeof (TcSipSoupModule), error);
+  if (!table)
+    {
+      g_prefix_error (error, "no SIP over WebSocket: ");
+      return FALSE;
+    }
+  g_atomic_pointer_set (&soup, table);
+  return TRUE;
+}
 
 /* RFC 7118 §4: the one WebSocket subprotocol of SIP. */
 static const char *const sip_protocols[] = { "sip", NULL };
@@ -132,7 +154,7 @@ ws_flow_detach (TcSipWsFlow *flow)
   tc_sip_clock_clear_timer (flow->clock, &flow->idle_timer);
   if (!self)
     return;
-  if (soup_websocket_connection_get_state (flow->conn) != SOUP_WEBSOCKET_STATE_CLOSED)
+  if (soup->websocket_connection_get_state (flow->conn) != SOUP_WEBSOCKET_STATE_CLOSED)
     g_hash_table_add (self->closing, g_object_ref (flow));
   if (g_hash_table_lookup (self->flows, flow->key) == flow)
     g_hash_table_remove (self->flows, flow->key);
@@ -149,8 +171,8 @@ ws_flow_shutdown (TcSipWsFlow *flow)
     return;
   flow->shut_down = TRUE;
   ws_flow_detach (flow);
-  if (soup_websocket_connection_get_state (flow->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (flow->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  if (soup->websocket_connection_get_state (flow->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup->websocket_connection_close (flow->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   tc_sip_flow_emit_closed (TC_SIP_FLOW (flow), NULL);
   if (self)
     tc_sip_transport_emit_flow_closed (TC_SIP_TRANSPORT (self), TC_SIP_FLOW (flow), NULL);
@@ -185,8 +207,8 @@ on_idle_timer (gpointer user_data)
 static GError *
 ws_flow_close_cause (TcSipWsFlow *flow)
 {
-  gushort code = soup_websocket_connection_get_close_code (flow->conn);
-  const char *data = soup_websocket_connection_get_close_data (flow->conn);
+  gushort code = soup->websocket_connection_get_close_code (flow->conn);
+  const char *data = soup->websocket_connection_get_close_data (flow->conn);
 
   if (flow->error)
     return g_error_new (flow->error->domain, flow->error->code, "WebSocket connection to %s failed: %s", flow->key,
@@ -281,7 +303,7 @@ tc_sip_ws_flow_send (TcSipFlow *flow, GBytes *bytes, GError **error)
   const char *data = g_bytes_get_data (bytes, &len);
   SoupWebsocketDataType type;
 
-  if (self->shut_down || soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (self->shut_down || soup->websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the WebSocket connection to %s is closing", self->key);
       return FALSE;
@@ -289,7 +311,7 @@ tc_sip_ws_flow_send (TcSipFlow *flow, GBytes *bytes, GError **error)
   /* RFC 7118 §5.1: text frames for UTF-8 (g_utf8_validate_len refuses
    * NUL octets, which a text frame could carry but many peers mishandle). */
   type = len == 0 || g_utf8_validate_len (data, len, NULL) ? SOUP_WEBSOCKET_DATA_TEXT : SOUP_WEBSOCKET_DATA_BINARY;
-  soup_websocket_connection_send_message (self->conn, type, bytes);
+  soup->websocket_connection_send_message (self->conn, type, bytes);
   self->last_activity = tc_sip_clock_now (self->clock);
   return TRUE;
 }
@@ -347,7 +369,7 @@ tc_sip_ws_flow_init (TcSipWsFlow *self)
 static TcSipWsFlow *
 ws_flow_new (TcSipWsTransport *transport, Connect *connect, SoupWebsocketConnection *conn)
 {
-  GSocketAddress *remote = soup_message_get_remote_address (connect->msg);
+  GSocketAddress *remote = soup->message_get_remote_address (connect->msg);
   TcSipWsFlow *flow;
 
   flow = g_object_new (TC_SIP_TYPE_WS_FLOW, "type", (int) connect->type, "remote-address",
@@ -358,9 +380,9 @@ ws_flow_new (TcSipWsTransport *transport, Connect *connect, SoupWebsocketConnect
   flow->key = g_strdup (connect->key);
   flow->last_activity = tc_sip_clock_now (flow->clock);
 
-  soup_websocket_connection_set_max_incoming_payload_size (conn, transport->limits.max_message_size);
+  soup->websocket_connection_set_max_incoming_payload_size (conn, transport->limits.max_message_size);
   if (transport->keepalive_interval)
-    soup_websocket_connection_set_keepalive_interval (conn, transport->keepalive_interval);
+    soup->websocket_connection_set_keepalive_interval (conn, transport->keepalive_interval);
   g_signal_connect (conn, "message", G_CALLBACK (on_conn_message), flow);
   g_signal_connect (conn, "error", G_CALLBACK (on_conn_error), flow);
   g_signal_connect (conn, "closed", G_CALLBACK (on_conn_closed), flow);
@@ -485,17 +507,17 @@ connect_error (Connect *connect, GError *error)
 static gboolean
 connect_check (Connect *connect, SoupWebsocketConnection *conn, GError **error)
 {
-  const char *protocol = soup_websocket_connection_get_protocol (conn);
+  const char *protocol = soup->websocket_connection_get_protocol (conn);
 
   if (g_strcmp0 (protocol, "sip") != 0)
     {
-      g_set_error (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE,
+      g_set_error (error, soup->websocket_error_quark (), SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE,
                    "WebSocket server %s did not accept the subprotocol \"sip\" (RFC 7118 section 4)%s%s%s",
                    connect->key, protocol ? ": it chose \"" : "", protocol ? protocol : "", protocol ? "\"" : "");
       return FALSE;
     }
   if (connect->pin && connect->type == TC_SIP_TRANSPORT_WSS &&
-      !certificate_matches_pin (soup_message_get_tls_peer_certificate (connect->msg), connect->pin))
+      !certificate_matches_pin (soup->message_get_tls_peer_certificate (connect->msg), connect->pin))
     {
       g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
                    "TLS certificate of %s refused: it does not match the pinned SHA-256 fingerprint", connect->key);
@@ -514,11 +536,11 @@ on_connect_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (TcSipWsFlow) flow = NULL;
   PendingSend *send;
 
-  conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  conn = soup->session_websocket_connect_finish ((SoupSession *) source, result, &error);
   tc_sip_clock_clear_timer (connect->clock, &connect->timeout_timer);
   if (conn && !connect_check (connect, conn, &error))
     {
-      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, NULL);
+      soup->websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, NULL);
       g_clear_object (&conn);
     }
   else if (!conn)
@@ -533,7 +555,7 @@ on_connect_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* The transport was disposed; its senders were called back then. */
       if (conn)
-        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+        soup->websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
       connect_free (connect);
       return;
     }
@@ -577,7 +599,7 @@ connect_start (TcSipWsTransport *self, GUri *uri, const char *key, TcSipTranspor
   connect->key = g_strdup (key);
   connect->pin = g_strdup (self->pin);
   connect->type = type;
-  connect->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  connect->msg = soup->message_new_from_uri ("GET", uri);
   connect->cancellable = g_cancellable_new ();
   connect->timeout_s = self->connect_timeout;
   g_queue_init (&connect->sends);
@@ -588,8 +610,8 @@ connect_start (TcSipWsTransport *self, GUri *uri, const char *key, TcSipTranspor
   g_hash_table_insert (self->connecting, connect->key, connect);
 
   g_debug ("ws %s: connecting", key);
-  soup_session_websocket_connect_async (self->session, connect->msg, NULL, (char **) sip_protocols, G_PRIORITY_DEFAULT,
-                                        connect->cancellable, on_connect_ready, connect);
+  soup->session_websocket_connect_async (self->session, connect->msg, NULL, (char **) sip_protocols, G_PRIORITY_DEFAULT,
+                                         connect->cancellable, on_connect_ready, connect);
   return connect;
 }
 
@@ -644,7 +666,7 @@ target_to_uri (const TcSipTarget *target, GError **error)
     }
   if (!*g_uri_get_path (uri))
     {
-      GUri *with_path = soup_uri_copy (uri, SOUP_URI_PATH, "/", SOUP_URI_NONE);
+      GUri *with_path = soup->uri_copy (uri, SOUP_URI_PATH, "/", SOUP_URI_NONE);
 
       g_uri_unref (uri);
       uri = with_path;
@@ -682,7 +704,7 @@ tc_sip_ws_transport_send (TcSipTransport *transport, GBytes *bytes, const TcSipT
 
   /* RFC 3261 §18.1.1 / RFC 7118 §5: reuse the open connection. */
   flow = g_hash_table_lookup (self->flows, key);
-  if (flow && !flow->shut_down && soup_websocket_connection_get_state (flow->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+  if (flow && !flow->shut_down && soup->websocket_connection_get_state (flow->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     {
       if (!tc_sip_flow_send (TC_SIP_FLOW (flow), bytes, error))
         return TC_SIP_SEND_FAILED;
@@ -832,6 +854,8 @@ tc_sip_ws_transport_new (const TcSipWsTransportConfig *config, TcSipClock *clock
       tc_sip_ws_transport_config_init (&defaults);
       config = &defaults;
     }
+  if (!soup_module_load (error))
+    return NULL;
 
   self = g_object_new (TC_SIP_TYPE_WS_TRANSPORT, NULL);
   self->clock = tc_sip_clock_ref (clock);
@@ -854,7 +878,7 @@ tc_sip_ws_transport_new (const TcSipWsTransportConfig *config, TcSipClock *clock
     }
 
   self->session =
-    soup_session_new_with_options ("user-agent", config->user_agent ? config->user_agent : "Tincan", NULL);
+    soup->session_new_with_options ("user-agent", config->user_agent ? config->user_agent : "Tincan", NULL);
   if (config->ca_file)
     {
       g_autoptr (GTlsDatabase) database = g_tls_file_database_new (config->ca_file, error);
@@ -864,7 +888,7 @@ tc_sip_ws_transport_new (const TcSipWsTransportConfig *config, TcSipClock *clock
           g_prefix_error (error, "cannot load the WebSocket CA file %s: ", config->ca_file);
           return NULL;
         }
-      soup_session_set_tls_database (self->session, database);
+      soup->session_set_tls_database (self->session, database);
     }
 
   /* RFC 7118 §5.2 */
