@@ -1,25 +1,37 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * call-media-light.c — the light path of TcCallMedia: a call that needs
- * no audio processing (it sends silence and discards what it receives:
- * audio source and sink "none", no file playing, no recording) runs
+ * call-media-light.c — the light path of TcCallMedia: a call whose audio
+ * is generated and whose received audio is discarded (audio source
+ * "none" or "tone:HZ", sink "none", no file playing, no recording) runs
  * without a GStreamer pipeline, hence without threads of its own.
  *
- *  - Sending: one packet of pre-encoded silence (silence.c) every frame,
- *    its header patched in place (sequence number, timestamp), from ONE
- *    pacing timer for all light calls of a main context (LightPacer, a
- *    GSource with a ready time).  The timer ticks every PACER_QUANTUM_US
- *    and each call's frames are placed on that grid, new calls spread
- *    over the ticks of a frame, so a tick sends for a fraction of the
- *    calls.  Timestamps come from the schedule, not from the tick's
- *    lateness; a tick late by more than CATCH_UP_FRAMES frames skips the
- *    oldest (their timestamps are not reused).  The timer is a GSource on
+ *  - Sending: one packet per frame, its header patched in place
+ *    (sequence number, timestamp), from ONE pacing timer for all light
+ *    calls of a main context (LightPacer, a GSource with a ready time).
+ *    Source "none": the payload is pre-encoded silence (silence.c), made
+ *    once per process.  Source "tone:HZ": each frame is generated on the
+ *    tick (tone.c: a sine at the pipeline's level, phase continuous) and
+ *    encoded there by the call's own frame encoder (frame-encoder.c:
+ *    G.711 natively, G.722 and Opus through the GStreamer encoder driven
+ *    from the tick; Opus set up as the pipeline's, with the adaptive
+ *    in-band FEC of opus-fec.h).  Mute encodes zeros instead.  The timer
+ *    ticks every PACER_QUANTUM_US and each call's frames are placed on
+ *    that grid, new calls spread over the ticks of a frame, so a tick
+ *    sends (and encodes) for a fraction of the calls.  Timestamps come
+ *    from the schedule, not from the tick's lateness; a tick late by more
+ *    than CATCH_UP_FRAMES frames skips the oldest (their timestamps are
+ *    not reused, nothing is encoded for them).  The timer is a GSource on
  *    the main context rather than a pacing thread: a thread measured no
- *    cheaper in CPU, and would need a lock on every packet received.
- *    Hold (no SEND): nothing is sent, the timeline goes on.  Mute
- *    changes nothing.  RFC 4733 events (dtmf.c) go out in the same
- *    stream (same SSRC, the next sequence numbers, the audio's timeline)
- *    and hold the audio back while they last, as rtpdtmfmux does.
+ *    cheaper in CPU, and would need a lock on every packet received; the
+ *    price is that all light calls' encoding shares the main thread
+ *    (Opus: ~0.5 % of a core per call, so about 150 calls before it
+ *    saturates; past that, ticks run late, frames are skipped, and
+ *    PACER_YIELD_US keeps the rest of the main context running).  Hold
+ *    (no SEND): nothing is sent or encoded, the timeline goes on.  RFC
+ *    4733 events (dtmf.c) go out in the same stream (same SSRC, the next
+ *    sequence numbers, the audio's timeline) and hold the audio back
+ *    while they last, as rtpdtmfmux does.  A codec change (re-INVITE)
+ *    replaces the frame encoder.
  *  - Receiving: packets are counted (RFC 3550 A.1/A.3/A.8, rtp-stats.c),
  *    telephone-events go to the DTMF receiver, audio payloads are
  *    dropped.  The "no-rtp" timeout is the housekeeping's, as with a
@@ -28,19 +40,23 @@
  *    a report block on the stream we receive, and SDES CNAME, every
  *    rtcp-interval randomised over 0.5-1.5× (RFC 3550 §6.2; the first
  *    after half of that); the peer's SR/RR report blocks on our stream
- *    give rtt-ms, fraction-lost, remote-packets-lost, remote-jitter-ms.
+ *    give rtt-ms, fraction-lost, remote-packets-lost, remote-jitter-ms,
+ *    and the loss that Opus's in-band FEC is sized for.
  *  - Leaving: tc_call_media_light_leave() hands the pipeline that takes
  *    over (call-media.c) the SSRC, the next sequence number and the
  *    timeline, so the peer sees one continuous stream, and the counters
- *    so far, so that Stats go on counting.
+ *    so far, so that Stats go on counting.  The pipeline makes the same
+ *    source (audiotestsrc for a tone) from then on.
  */
 #include "media/call-media-private.h"
 
 #include <string.h>
 
+#include "media/frame-encoder.h"
 #include "media/media-error.h"
 #include "media/rtp-stats.h"
 #include "media/silence.h"
+#include "media/tone.h"
 
 /* The pacing grid.  Frames are multiples of 10 ms in practice (RFC 3551
  * §4.5; Opus frames), so each lands on a tick, and a 20 ms frame has four
@@ -49,6 +65,11 @@
 #define PACER_QUANTUM_US 5000
 /* After a late tick: frames sent at once, the older ones skipped. */
 #define CATCH_UP_FRAMES 3
+/* A tick that ran into the next (overload: more encoding than one thread
+ * does in real time) is followed by a pause at least this long, or the
+ * pacer, ready again at once and at a higher priority, would starve
+ * everything else on the main context (receiving, SIP, timers). */
+#define PACER_YIELD_US 1000
 /* The light path's initial timestamps stay below 2^30 so that the
  * pipeline's rtpdtmfmux, whose timestamp-offset is a gint, can continue
  * them for hours (6 h at 48 kHz, 37 h at 8 kHz). */
@@ -62,8 +83,13 @@ struct _LightCall {
   guint index; /* in pacer->calls */
 
   /* ---- send ---- */
-  guint8 *packet; /* header + one frame of silence */
-  gsize packet_size;
+  guint8 *packet;  /* header + one frame's payload (silence until a tone is encoded) */
+  GBytes *silence; /* the send codec's, owned by silence.c's cache */
+  gsize silence_size;
+  guint tone_hz;           /* 0: the source is silence */
+  TcTone tone;             /* … else the tone, */
+  TcFrameEncoder *encoder; /* … encoded frame by frame */
+  gboolean payload_dirty;  /* the packet holds an encoded frame, not the silence */
   guint8 pt;
   guint clock_rate;
   gint64 frame_us;
@@ -101,7 +127,9 @@ struct _LightPacer {
   GMainContext *context;
   GPtrArray *calls; /* LightCall, in no order */
   gint64 next_tick_us;
-  guint slot; /* spreads new calls over the ticks of their frame */
+  guint slot;    /* spreads new calls over the ticks of their frame */
+  gint16 *pcm;   /* one frame of generated audio, for any call's encoder */
+  gsize pcm_max; /* samples it holds */
 };
 
 /* GMainContext → LightPacer. */
@@ -130,6 +158,12 @@ pacer_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
   pacer->next_tick_us += PACER_QUANTUM_US;
   if (pacer->next_tick_us <= now)
     pacer->next_tick_us = grid_ceil (now + 1);
+  {
+    gint64 end = g_get_monotonic_time ();
+
+    if (pacer->next_tick_us < end + PACER_YIELD_US)
+      pacer->next_tick_us = grid_ceil (end + PACER_YIELD_US);
+  }
   g_source_set_ready_time (source, pacer->next_tick_us);
   return G_SOURCE_CONTINUE;
 }
@@ -140,6 +174,7 @@ pacer_finalize (GSource *source)
   LightPacer *pacer = (LightPacer *) source;
 
   g_ptr_array_unref (pacer->calls);
+  g_free (pacer->pcm);
 }
 
 static GSourceFuncs pacer_funcs = {
@@ -255,6 +290,38 @@ send_report (LightCall *call, gint64 now_us)
   call->next_rtcp_us = now_us + (gint64) (self->rtcp_interval_ms * g_random_double_range (0.5, 1.5) * 1000);
 }
 
+/* The payload of the next audio frame, in call->packet; its size. */
+static gsize
+next_payload (LightCall *call)
+{
+  LightPacer *pacer = call->pacer;
+  gsize samples, size;
+
+  if (!call->encoder)
+    return call->silence_size;
+  samples = tc_frame_encoder_get_samples (call->encoder);
+  if (pacer->pcm_max < samples)
+    {
+      pacer->pcm = g_renew (gint16, pacer->pcm, samples);
+      pacer->pcm_max = samples;
+    }
+  if (call->media->muted)
+    memset (pacer->pcm, 0, samples * sizeof (gint16));
+  else
+    tc_tone_fill (&call->tone, pacer->pcm, samples);
+  size = tc_frame_encoder_encode (call->encoder, pacer->pcm, call->packet + TC_RTP_HEADER_SIZE);
+  if (size > 0)
+    {
+      call->payload_dirty = TRUE;
+      return size;
+    }
+  /* Nothing out of the encoder (yet): silence rather than a gap. */
+  if (call->payload_dirty)
+    memcpy (call->packet + TC_RTP_HEADER_SIZE, g_bytes_get_data (call->silence, NULL), call->silence_size);
+  call->payload_dirty = FALSE;
+  return call->silence_size;
+}
+
 /* The pacer's tick: the audio frames due, then RTCP if due. */
 static void
 light_tick (LightCall *call, gint64 now_us)
@@ -268,27 +335,44 @@ light_tick (LightCall *call, gint64 now_us)
         call->next_frame += late - CATCH_UP_FRAMES + 1;
       for (; frame_due (call, call->next_frame) <= now_us; call->next_frame++)
         {
+          gsize size;
+
           if (now_us < call->held_until_us)
             continue; /* an RFC 4733 event is going out */
+          size = next_payload (call);
           tc_rtp_header_write (call->packet, call->marker, call->pt, call->seq++,
                                call->origin_ts + (guint32) (call->next_frame * call->frame_units), call->ssrc);
           call->marker = FALSE;
-          send_packet (call, call->packet, call->packet_size, call->packet_size - TC_RTP_HEADER_SIZE);
+          send_packet (call, call->packet, TC_RTP_HEADER_SIZE + size, size);
         }
     }
   if (now_us >= call->next_rtcp_us)
     send_report (call, now_us);
 }
 
-/* Makes @frame (one frame of silence of @frame_ms in the send codec) the
- * payload, keeping the timeline's value at the next frame. */
-static void
-set_frame (LightCall *call, GBytes *frame, guint frame_ms, gint64 now_us)
+/* Takes on the send codec of self->params: its silence frame and, with
+ * a tone, a new frame encoder, keeping the timeline's value at the next
+ * frame.  FALSE (and the call unchanged) when either cannot be made. */
+static gboolean
+set_codec (LightCall *call, gint64 now_us, GError **error)
 {
   TcCallMedia *self = call->media;
   const TcCodecInfo *info = tc_codec_get_info (self->params.send.codec);
-  gsize size = g_bytes_get_size (frame);
+  guint frame_ms = tc_media_silence_frame_ms (self->params.send.codec, self->params.ptime);
+  GBytes *silence = tc_media_silence_get (self->params.send.codec, frame_ms, error);
+  TcFrameEncoder *encoder = NULL;
+  gsize max_payload;
 
+  if (!silence)
+    return FALSE;
+  if (call->tone_hz > 0)
+    {
+      encoder = tc_frame_encoder_new (self->params.send.codec, frame_ms, error);
+      if (!encoder)
+        return FALSE;
+      tc_frame_encoder_set_fec (encoder, self->params.opus_fec, self->opus_fec.percent);
+      tc_tone_init (&call->tone, call->tone_hz, info->audio_rate, TC_TONE_VOLUME);
+    }
   if (call->clock_rate)
     {
       /* Re-origin at the next frame: its timestamp stays. */
@@ -302,10 +386,16 @@ set_frame (LightCall *call, GBytes *frame, guint frame_ms, gint64 now_us)
   call->clock_rate = info->clock_rate;
   call->frame_us = (gint64) frame_ms * 1000;
   call->frame_units = info->clock_rate * frame_ms / 1000;
+  tc_frame_encoder_free (call->encoder);
+  call->encoder = encoder;
+  call->silence = silence;
+  call->silence_size = g_bytes_get_size (silence);
+  max_payload = encoder ? MAX (call->silence_size, tc_frame_encoder_get_max_payload (encoder)) : call->silence_size;
   g_free (call->packet);
-  call->packet_size = TC_RTP_HEADER_SIZE + size;
-  call->packet = g_malloc (call->packet_size);
-  memcpy (call->packet + TC_RTP_HEADER_SIZE, g_bytes_get_data (frame, NULL), size);
+  call->packet = g_malloc (TC_RTP_HEADER_SIZE + max_payload);
+  memcpy (call->packet + TC_RTP_HEADER_SIZE, g_bytes_get_data (silence, NULL), call->silence_size);
+  call->payload_dirty = FALSE;
+  return TRUE;
 }
 
 /* ---- DTMF ----------------------------------------------------------------------------------- */
@@ -350,6 +440,12 @@ receive_rtcp (LightCall *call, const guint8 *data, gsize size, gint64 received_u
       call->rb = info.block;
       if (round_trip > 0)
         call->round_trip = round_trip;
+      if (tc_opus_fec_report (&call->media->opus_fec, info.block.fraction_lost) && call->encoder)
+        {
+          g_debug ("media %u: light path: the peer reports %u/256 lost, Opus FEC now sized for %u %%", call->media->id,
+                   info.block.fraction_lost, call->media->opus_fec.percent);
+          tc_frame_encoder_set_fec (call->encoder, call->media->params.opus_fec, call->media->opus_fec.percent);
+        }
     }
 }
 
@@ -385,35 +481,42 @@ tc_call_media_light_receive (TcCallMedia *self, TcRtpComponent component, const 
 
 /* ---- the light path's life ----------------------------------------------------------------- */
 
+/* The frequency of a "tone:HZ" source (as media-params.c checks it), or
+ * 0. */
+static guint
+tone_of (const char *source)
+{
+  guint64 hz;
+
+  if (!g_str_has_prefix (source, "tone:") || !g_ascii_string_to_unsigned (source + 5, 10, 1, 20000, &hz, NULL))
+    return 0;
+  return (guint) hz;
+}
+
 gboolean
 tc_call_media_light_wanted (TcCallMedia *self)
 {
-  return self->light_allowed && g_str_equal (self->policy.audio_source, "none") &&
-         g_str_equal (self->policy.audio_sink, "none") && !self->recorder && !self->playing;
-}
+  const char *source = self->policy.audio_source;
 
-static GBytes *
-get_frame (TcCallMedia *self, guint *frame_ms, GError **error)
-{
-  *frame_ms = tc_media_silence_frame_ms (self->params.send.codec, self->params.ptime);
-  return tc_media_silence_get (self->params.send.codec, *frame_ms, error);
+  return self->light_allowed && (g_str_equal (source, "none") || tone_of (source) > 0) &&
+         g_str_equal (self->policy.audio_sink, "none") && !self->recorder && !self->playing;
 }
 
 gboolean
 tc_call_media_light_start (TcCallMedia *self, GError **error)
 {
   LightCall *call;
-  GBytes *frame;
-  guint frame_ms;
   gint64 now = g_get_monotonic_time ();
 
   g_assert (!self->light && !self->pipeline);
-  frame = get_frame (self, &frame_ms, error);
-  if (!frame)
-    return FALSE;
   call = g_new0 (LightCall, 1);
   call->media = self;
-  set_frame (call, frame, frame_ms, now);
+  call->tone_hz = tone_of (self->policy.audio_source);
+  if (!set_codec (call, now, error))
+    {
+      g_free (call);
+      return FALSE;
+    }
   call->ssrc = g_random_int ();
   call->seq = (guint16) g_random_int ();
   call->origin_ts = (guint32) g_random_int_range (0, INITIAL_TIMESTAMP_MAX);
@@ -441,9 +544,9 @@ tc_call_media_light_start (TcCallMedia *self, GError **error)
   call->dtmf_sender = tc_dtmf_sender_new (self->context, tc_codec_get_info (TC_CODEC_TELEPHONE_EVENT)->clock_rate,
                                           MAX (self->params.ptime, 20), on_dtmf_packet, call);
   self->light = call;
-  g_debug ("media %u: light path: %s, %u ms frames of %zu bytes, ssrc %08x", self->id,
-           tc_codec_get_info (self->params.send.codec)->nick, frame_ms, call->packet_size - TC_RTP_HEADER_SIZE,
-           call->ssrc);
+  g_debug ("media %u: light path: %s, %" G_GINT64_FORMAT " ms frames of %s, ssrc %08x", self->id,
+           tc_codec_get_info (self->params.send.codec)->nick, call->frame_us / 1000,
+           call->tone_hz ? "a tone, encoded on the tick" : "silence", call->ssrc);
   return TRUE;
 }
 
@@ -451,18 +554,18 @@ gboolean
 tc_call_media_light_update (TcCallMedia *self, const TcMediaParams *old, GError **error)
 {
   LightCall *call = self->light;
-  GBytes *frame;
-  guint frame_ms;
 
   if (self->params.send.codec == old->send.codec && self->params.send.pt == old->send.pt &&
       self->params.ptime == old->ptime)
-    return TRUE;
-  frame = get_frame (self, &frame_ms, error);
-  if (!frame)
+    {
+      if (call->encoder && self->params.opus_fec != old->opus_fec)
+        tc_frame_encoder_set_fec (call->encoder, self->params.opus_fec, self->opus_fec.percent);
+      return TRUE;
+    }
+  if (!set_codec (call, g_get_monotonic_time (), error))
     return FALSE;
-  g_debug ("media %u: light path: now %s pt %u, %u ms frames", self->id,
-           tc_codec_get_info (self->params.send.codec)->nick, self->params.send.pt, frame_ms);
-  set_frame (call, frame, frame_ms, g_get_monotonic_time ());
+  g_debug ("media %u: light path: now %s pt %u, %" G_GINT64_FORMAT " ms frames", self->id,
+           tc_codec_get_info (self->params.send.codec)->nick, self->params.send.pt, call->frame_us / 1000);
   return TRUE;
 }
 
@@ -540,7 +643,14 @@ tc_call_media_light_leave (TcCallMedia *self, gboolean handing_over)
                call->ssrc, call->seq, self->resume.timestamp);
     }
   tc_dtmf_sender_free (call->dtmf_sender);
+  tc_frame_encoder_free (call->encoder);
   g_free (call->packet);
   g_free (call);
   self->light = NULL;
+}
+
+gint
+tc_call_media_light_get_fec_percent (TcCallMedia *self)
+{
+  return self->light && self->light->encoder ? tc_frame_encoder_get_loss_percent (self->light->encoder) : -1;
 }

@@ -14,6 +14,7 @@
 #include "media/call-media.h"
 #include "media/dtmf.h"
 #include "media/media-stats.h"
+#include "media/opus-fec.h"
 
 G_BEGIN_DECLS
 
@@ -142,6 +143,13 @@ struct _TcCallMedia {
   gboolean have_carried;
   TcMediaStatsNumbers carried; /* the light path's counters when it ended */
 
+  /* ---- Opus in-band FEC (opus-fec.h): the loss the encoder is told,
+   * from the peer's report blocks on our stream; either path feeds it,
+   * and it goes on across the hand-over to a pipeline ---- */
+  TcOpusFec opus_fec;
+  gboolean fec_have_rb; /* the pipeline's last report block seen (rb-exthighestseq, rb-lsr, rb-dlsr) */
+  guint fec_rb_seq, fec_rb_lsr, fec_rb_dlsr;
+
   /* ---- housekeeping (call-media.c) ---- */
   GSource *housekeeping; /* statistics and RTP timeout */
   gint64 next_stats_us;
@@ -169,12 +177,13 @@ void tc_call_media_invoke (TcCallMedia *self, void (*func) (TcCallMedia *self, g
                            GDestroyNotify destroy);
 
 /* call-media-light.c */
-/* The policy and the moment let a call go without a pipeline: source and
- * sink "none", no playback, no recording (and the "light" property). */
+/* The policy and the moment let a call go without a pipeline: source
+ * "none" or "tone:HZ", sink "none", no playback, no recording (and the
+ * "light" property). */
 gboolean tc_call_media_light_wanted (TcCallMedia *self);
-/* Starts sending silence, counting, reporting (continuing self->resume
- * when valid).  TC_MEDIA_ERROR_NO_CODEC when no silence frame can be
- * made for the send codec. */
+/* Starts sending (silence or the tone), counting, reporting (continuing
+ * self->resume when valid).  TC_MEDIA_ERROR_NO_CODEC when no silence
+ * frame or encoder can be made for the send codec. */
 gboolean tc_call_media_light_start (TcCallMedia *self, GError **error);
 /* After an apply changed self->params from @old. */
 gboolean tc_call_media_light_update (TcCallMedia *self, const TcMediaParams *old, GError **error);
@@ -183,6 +192,9 @@ void tc_call_media_light_send_dtmf (TcCallMedia *self, const char *digits, guint
 void tc_call_media_light_receive (TcCallMedia *self, TcRtpComponent component, const guint8 *data, gsize size,
                                   gint64 received_us);
 void tc_call_media_light_read_numbers (TcCallMedia *self, TcMediaStatsNumbers *numbers);
+/* The packet-loss-percentage the light path's Opus encoder is set to
+ * now; -1 without one (no tone, another codec).  For tests. */
+gint tc_call_media_light_get_fec_percent (TcCallMedia *self);
 /* Ends the light path (a digit being sent is ended); @handing_over: sets
  * self->resume and self->carried for the pipeline that follows. */
 void tc_call_media_light_leave (TcCallMedia *self, gboolean handing_over);

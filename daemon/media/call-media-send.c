@@ -13,8 +13,10 @@
  * valve, mute is the volume's.
  *
  * Opus (media-notes.md §1, §7): opusenc frame-size = ptime, voice, 32
- * kbit/s, in-band FEC when the peer asked for it.  G.711/G.722 payloaders
- * pack exactly ptime (min-ptime = max-ptime).
+ * kbit/s, in-band FEC when the peer asked for it, sized for the loss the
+ * peer reports on our stream (opus-fec.h: rtpbin's on-ssrc-active brings
+ * each RTCP packet's report block).  G.711/G.722 payloaders pack exactly
+ * ptime (min-ptime = max-ptime).
  */
 #include "media/call-media-private.h"
 
@@ -23,12 +25,9 @@
 #include <unistd.h>
 
 #include "media/devices.h"
+#include "media/frame-encoder.h"
 #include "media/media-error.h"
-
-#define OPUS_BITRATE 32000
-/* What opusenc assumes when FEC is on: redundancy for about this loss. */
-#define OPUS_FEC_LOSS_PERCENT 10
-#define TONE_VOLUME 0.5
+#include "media/tone.h"
 
 /* ---- sources ----------------------------------------------------------------------------- */
 
@@ -51,7 +50,7 @@ make_test_source (TcCallMedia *self, guint hz, GError **error)
   g_object_set (source, "is-live", TRUE, "samplesperbuffer", (int) (send_rate (self) * self->params.ptime / 1000),
                 NULL);
   if (hz > 0)
-    g_object_set (source, "freq", (double) hz, "volume", TONE_VOLUME, NULL);
+    g_object_set (source, "freq", (double) hz, "volume", TC_TONE_VOLUME, NULL);
   else
     gst_util_set_object_arg (G_OBJECT (source), "wave", "silence");
   return source;
@@ -256,18 +255,54 @@ static GstElement *
 make_encoder (TcCallMedia *self, const TcCodecInfo *info, GError **error)
 {
   GstElement *encoder = tc_call_media_make_element (info->encoder, NULL, error);
-  g_autofree char *frame_size = NULL;
   guint ptime = self->params.ptime;
 
   if (!encoder || info->id != TC_CODEC_OPUS)
     return encoder;
   /* Opus frames are 10, 20, 40 or 60 ms (RFC 6716 §2.1.4). */
-  frame_size = g_strdup_printf ("%u", ptime == 10 || ptime == 40 || ptime == 60 ? ptime : 20);
-  gst_util_set_object_arg (G_OBJECT (encoder), "frame-size", frame_size);
-  gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
-  g_object_set (encoder, "bitrate", OPUS_BITRATE, "inband-fec", self->params.opus_fec, "packet-loss-percentage",
-                self->params.opus_fec ? OPUS_FEC_LOSS_PERCENT : 0, NULL);
+  tc_media_opus_configure (encoder, ptime == 10 || ptime == 40 || ptime == 60 ? ptime : 20, self->params.opus_fec,
+                           self->opus_fec.percent);
   return encoder;
+}
+
+/* rtpbin's on-ssrc-active: RTCP came from @ssrc.  When it brought a new
+ * report block on our stream (rtpsession keeps the last one on the
+ * sender's source), the FEC policy hears its fraction lost, and opusenc
+ * its new percentage (mutable while playing).  rtpsession processes RTCP
+ * where it is pushed: on the main context (call-media-rtp.c). */
+static void
+on_ssrc_active (GstElement *rtpbin, guint session_id, guint ssrc, TcCallMedia *self)
+{
+  g_autoptr (GObject) session = NULL;
+  g_autoptr (GObject) source = NULL;
+  g_autoptr (GstStructure) stats = NULL;
+  gboolean internal = TRUE, have_rb = FALSE;
+  guint fraction_lost = 0, seq = 0, lsr = 0, dlsr = 0;
+
+  g_signal_emit_by_name (rtpbin, "get-internal-session", session_id, &session);
+  if (session)
+    g_signal_emit_by_name (session, "get-source-by-ssrc", ssrc, &source);
+  if (source)
+    g_object_get (source, "stats", &stats, NULL);
+  if (!stats)
+    return;
+  gst_structure_get (stats, "internal", G_TYPE_BOOLEAN, &internal, "have-rb", G_TYPE_BOOLEAN, &have_rb, NULL);
+  if (internal || !have_rb ||
+      !gst_structure_get (stats, "rb-fractionlost", G_TYPE_UINT, &fraction_lost, "rb-exthighestseq", G_TYPE_UINT, &seq,
+                          "rb-lsr", G_TYPE_UINT, &lsr, "rb-dlsr", G_TYPE_UINT, &dlsr, NULL))
+    return;
+  if (self->fec_have_rb && seq == self->fec_rb_seq && lsr == self->fec_rb_lsr && dlsr == self->fec_rb_dlsr)
+    return; /* RTCP without a new report on our stream */
+  self->fec_have_rb = TRUE;
+  self->fec_rb_seq = seq;
+  self->fec_rb_lsr = lsr;
+  self->fec_rb_dlsr = dlsr;
+  if (!tc_opus_fec_report (&self->opus_fec, fraction_lost))
+    return;
+  g_debug ("media %u: the peer reports %u/256 lost, Opus FEC now sized for %u %%", self->id, fraction_lost,
+           self->opus_fec.percent);
+  if (self->encoder && self->params.send.codec == TC_CODEC_OPUS && self->params.opus_fec)
+    g_object_set (self->encoder, "packet-loss-percentage", (gint) self->opus_fec.percent, NULL);
 }
 
 static GstElement *
@@ -361,6 +396,9 @@ tc_call_media_audio_build_send (TcCallMedia *self, GError **error)
       g_set_error_literal (error, TC_MEDIA_ERROR, TC_MEDIA_ERROR_PIPELINE, "cannot link the send branch");
       return FALSE;
     }
+  /* Disconnected with rtpbin's other handlers (destroy_pipeline). */
+  self->fec_have_rb = FALSE;
+  g_signal_connect (self->rtpbin, "on-ssrc-active", G_CALLBACK (on_ssrc_active), self);
   return build_codec (self, error);
 }
 

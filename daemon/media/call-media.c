@@ -11,12 +11,14 @@
  * Everything else runs on the main context: receiving (one epoll fd for
  * all calls, rtp-udp.c), DTMF, the bus messages that matter.
  *
- * A call that needs no audio processing (source and sink "none", no
- * playback, no recording) gets no pipeline at all: the light path
- * (call-media-light.c) sends pre-encoded silence from one timer shared by
- * all such calls, counts what it receives and does RTCP itself, with no
- * thread of its own.  PlayFile or Record moves it onto a pipeline, which
- * continues the same RTP stream (SSRC, sequence numbers, timestamps).
+ * A call whose audio we can make ourselves and whose received audio goes
+ * nowhere (source "none" or "tone:HZ", sink "none", no playback, no
+ * recording) gets no pipeline at all: the light path (call-media-light.c)
+ * sends pre-encoded silence, or a tone generated and encoded frame by
+ * frame (frame-encoder.c), from one timer shared by all such calls,
+ * counts what it receives and does RTCP itself, with no thread of its
+ * own.  PlayFile or Record moves it onto a pipeline, which continues the
+ * same RTP stream (SSRC, sequence numbers, timestamps).
  */
 #include "media/call-media-private.h"
 
@@ -834,10 +836,10 @@ tc_call_media_class_init (TcCallMediaClass *klass)
   /**
    * TcCallMedia:light:
    *
-   * Whether a call that needs no audio processing (audio source and sink
-   * "none", nothing played or recorded) may run without a pipeline (the
-   * light path, call-media-light.c).  Read at the first apply; tests and
-   * measurements turn it off to compare.
+   * Whether a call whose audio the light path can make (audio source
+   * "none" or "tone:HZ", sink "none", nothing played or recorded) may run
+   * without a pipeline (call-media-light.c).  Read at the first apply;
+   * tests and measurements turn it off to compare.
    */
   props[PROP_LIGHT] = g_param_spec_boolean ("light", NULL, NULL, TRUE,
                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);

@@ -9,8 +9,8 @@
  * once per process by the same encoders the pipeline uses (avenc_g722,
  * opusenc with the pipeline's settings: 32 kbit/s, voice, no FEC), fed
  * with zeros until their output is steady, then cached.  Encoding runs
- * synchronously on the calling thread, through pads of our own: no
- * pipeline and no streaming thread.
+ * synchronously on the calling thread (frame-encoder.c, which a light
+ * call sending a tone also uses): no pipeline and no streaming thread.
  */
 #pragma once
 

@@ -62,7 +62,8 @@ void events_clear (Events *events);
 gboolean has_finished (gpointer data); /* Events: a play-finished */
 gboolean has_failure (gpointer data);  /* Events: a failed */
 /* A media on 127.0.0.1 with @source, sink "none", its signals recorded in
- * @events. */
+ * @events.  Only source "none" may take the light path ("light" is
+ * FALSE for the others: a tone is the pipeline's). */
 TcCallMedia *make_media (const char *source, guint rtp_timeout_s, Events *events);
 GInetSocketAddress *loopback (guint port);
 /* What an offer/answer between two Tincans would give, towards the RTP

@@ -11,6 +11,13 @@
  * wire), and PlayFile does too; 50 light calls have no threads of
  * their own; and, under -m perf, the cost of 10/50/100 calls on either
  * path (threads, RSS, CPU, setup and teardown), printed as TAP comments.
+ *
+ * Tones on the light path: a light A with source tone:600 towards a
+ * pipeline B that records, per codec (the recording's frequency checked
+ * by Goertzel); mute gives silence; the hand-over to a pipeline keeps
+ * the tone going; a re-INVITE's codec change replaces the encoder.  Opus
+ * in-band FEC follows the loss a raw peer reports in its RTCP, on the
+ * light path and on a pipeline (white-box: the encoder's setting).
  */
 #include <string.h>
 #include <sys/resource.h>
@@ -18,9 +25,11 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "media/call-media-private.h"
 #include "media/call-media.h"
 #include "media/media-engine.h"
 #include "media/media-error.h"
+#include "media/rtp-stats.h"
 #include "media/rtp-udp.h"
 
 #include "call-media-util.h"
@@ -36,19 +45,21 @@ typedef struct {
   char *dir;
 } Fixture;
 
-/* A test case: A's and B's audio sources, and the codec. */
+/* A test case: A's and B's audio sources, and the codec; which side
+ * must have a pipeline (else it may take the light path). */
 typedef struct {
   const char *a_source, *b_source;
   TcCodec codec;
+  gboolean b_pipeline, a_pipeline;
 } Case;
 
 static void
-side_init (Side *side, const char *source, const char *dir, const char *name)
+side_init (Side *side, const char *source, gboolean light, const char *dir, const char *name)
 {
   events_init (&side->events);
   side->media = make_media (source, 10, &side->events);
   side->recording = g_build_filename (dir, name, NULL);
-  g_object_set (side->media, "rtcp-interval", 500, NULL);
+  g_object_set (side->media, "rtcp-interval", 500, "light", light, NULL);
 }
 
 static void
@@ -69,8 +80,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   f->dir = g_dir_make_tmp ("tincan-test-light-XXXXXX", &error);
   g_assert_no_error (error);
-  side_init (&f->a, c ? c->a_source : "none", f->dir, "a.wav");
-  side_init (&f->b, c ? c->b_source : "none", f->dir, "b.wav");
+  side_init (&f->a, c ? c->a_source : "none", !(c && c->a_pipeline), f->dir, "a.wav");
+  side_init (&f->b, c ? c->b_source : "none", !(c && c->b_pipeline), f->dir, "b.wav");
 }
 
 static void
@@ -513,6 +524,239 @@ test_upgrade_play (Fixture *f, gconstpointer data)
   assert_no_failure (&f->a);
 }
 
+/* ---- tones on the light path ---------------------------------------------------------------------- */
+
+/* B records what it receives for @ms, into @path. */
+static void
+record_b (Fixture *f, const char *path, guint ms)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tc_call_media_record (f->b.media, path, FALSE, &error));
+  g_assert_no_error (error);
+  run_for (ms);
+  tc_call_media_stop_recording (f->b.media);
+}
+
+static void
+apply_both (Fixture *f, TcCodec codec)
+{
+  apply (f->a.media, f->b.media, codec, codec == TC_CODEC_OPUS, TC_MEDIA_DIRECTION_SENDRECV);
+  apply (f->b.media, f->a.media, codec, codec == TC_CODEC_OPUS, TC_MEDIA_DIRECTION_SENDRECV);
+}
+
+/* A light A with tone:600 (generated and encoded on the pacer's tick),
+ * a pipeline B that decodes and records it: B hears 600 Hz. */
+static void
+test_tone (Fixture *f, gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr (GVariant) a = NULL;
+  guint64 packets;
+
+  if (skip_without (c->codec))
+    return;
+  apply_both (f, c->codec);
+  g_assert_false (has_pipeline (f->a.media));
+  g_assert_true (has_pipeline (f->b.media));
+  run_for (300);
+  record_b (f, f->b.recording, 2000);
+  assert_tone (f->b.recording, 600, 1000);
+  a = stats_of (&f->a, "A (light, tone)");
+  packets = stat_u64 (a, "packets-sent");
+  g_assert_cmpuint (packets, >, 100);
+  g_assert_cmpuint (packets, <, 130);
+  if (c->codec != TC_CODEC_OPUS)
+    g_assert_cmpuint (stat_u64 (a, "octets-sent"), ==, 160 * packets);
+  g_assert_false (has_pipeline (f->a.media));
+  assert_no_failure (&f->a);
+  assert_no_failure (&f->b);
+}
+
+/* Mute: A goes on sending, frames of silence; unmuted, the tone again. */
+static void
+test_tone_mute (Fixture *f, gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *unmuted = g_build_filename (f->dir, "unmuted.wav", NULL);
+  g_autoptr (GVariant) before = NULL;
+  g_autoptr (GVariant) after = NULL;
+  Wav wav;
+
+  if (skip_without (c->codec))
+    return;
+  apply_both (f, c->codec);
+  run_for (300);
+  tc_call_media_set_muted (f->a.media, TRUE);
+  run_for (300); /* what was sent before lands */
+  before = stats_of (&f->a, "A (muted)");
+  record_b (f, f->b.recording, 1000);
+  after = stats_of (&f->a, "A (muted)");
+  g_assert_cmpuint (stat_u64 (after, "packets-sent") - stat_u64 (before, "packets-sent"), >, 40);
+  wav_read (f->b.recording, &wav);
+  g_test_message ("muted: B recorded %.2f s, %.0f %% silent", (double) wav.n / wav.rate, silence_percent (&wav));
+  g_assert_cmpfloat ((double) wav.n / wav.rate, >, 0.7);
+  g_assert_cmpfloat (silence_percent (&wav), ==, 100);
+  wav_clear (&wav);
+
+  tc_call_media_set_muted (f->a.media, FALSE);
+  run_for (300);
+  record_b (f, unmuted, 1500);
+  assert_tone (unmuted, 600, 1000);
+  g_unlink (unmuted);
+  assert_no_failure (&f->a);
+  assert_no_failure (&f->b);
+}
+
+/* Record on a light call with a tone: the pipeline that takes over makes
+ * the tone from then on; B, recording across the change, hears it
+ * throughout, in one stream. */
+static void
+test_tone_upgrade (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) peer = NULL;
+
+  apply_both (f, TC_CODEC_PCMU);
+  run_for (300);
+  g_assert_true (tc_call_media_record (f->b.media, f->b.recording, FALSE, &error));
+  g_assert_no_error (error);
+  run_for (700);
+  g_assert_false (has_pipeline (f->a.media));
+  g_assert_true (tc_call_media_record (f->a.media, f->a.recording, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_pipeline (f->a.media));
+  run_for (1500);
+  tc_call_media_stop_recording (f->a.media);
+  tc_call_media_stop_recording (f->b.media);
+  assert_tone (f->b.recording, 600, 1000);
+  peer = stats_of (&f->b, "B");
+  g_assert_cmpuint (stat_u64 (peer, "packets-lost"), <=, 1);
+  g_assert_cmpuint (stat_u64 (peer, "jb-lost"), <=, 1);
+  assert_no_failure (&f->a);
+  assert_no_failure (&f->b);
+}
+
+/* A re-INVITE from PCMU to G.722: the light call's encoder is replaced
+ * (G.711 of our own → avenc_g722), and B hears the tone in the new codec.
+ * (Not towards Opus: B's pipeline cannot change its send codec to another
+ * RTP clock rate, rtpdtmfmux refuses the new payloader's caps.) */
+static void
+test_tone_codec_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GVariant) a = NULL;
+  const char *codec = NULL;
+
+  if (skip_without (TC_CODEC_G722))
+    return;
+  apply_both (f, TC_CODEC_PCMU);
+  run_for (300);
+  apply_both (f, TC_CODEC_G722);
+  g_assert_false (has_pipeline (f->a.media));
+  run_for (400);
+  record_b (f, f->b.recording, 1500);
+  assert_tone (f->b.recording, 600, 1000);
+  a = stats_of (&f->a, "A (light, g722)");
+  g_assert_true (g_variant_lookup (a, "codec", "&s", &codec));
+  g_assert_cmpstr (codec, ==, "g722");
+  assert_no_failure (&f->a);
+  assert_no_failure (&f->b);
+}
+
+/* ---- adaptive Opus FEC ---------------------------------------------------------------------------- */
+
+/* The packet-loss-percentage A's Opus encoder is set to now, on either
+ * path (white-box). */
+static gint
+fec_percent (TcCallMedia *media)
+{
+  gint percent = -1;
+
+  if (!has_pipeline (media))
+    return tc_call_media_light_get_fec_percent (media);
+  g_assert_nonnull (media->encoder);
+  g_object_get (media->encoder, "packet-loss-percentage", &percent, NULL);
+  return percent;
+}
+
+/* A raw peer that A sends Opus to (sendonly: nothing expected back but
+ * RTCP) reports @fraction_lost on A's stream in an RR, @n times, 250 ms
+ * apart; returns what A's encoder is set to then. */
+static gint
+report_loss (TcCallMedia *media, TcRtpTransport *peer, GArray *seen, guint fraction_lost, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 packet[TC_RTCP_REPORT_MAX];
+      TcRtcpReportBlock block = { 0 };
+      const Seen *last;
+      gsize size;
+
+      run_for (250);
+      g_assert_cmpuint (seen->len, >, 0);
+      last = &g_array_index (seen, Seen, seen->len - 1);
+      block.ssrc = last->ssrc;
+      block.fraction_lost = (guint8) fraction_lost;
+      block.highest_seq = last->seq + (1u << 16); /* a new report every time */
+      size = tc_rtcp_write_report (packet, 0x7ee12345, NULL, &block, "raw-peer");
+      g_assert_true (tc_rtp_transport_send (peer, TC_RTP_COMPONENT_RTCP, packet, size));
+    }
+  run_for (100);
+  return fec_percent (media);
+}
+
+/* In-band FEC on (the peer asked) but sized for 0 % until the peer
+ * reports loss; ~10 % reported → 10 %, then clean reports → 0 again. */
+static void
+test_fec (Fixture *f, gconstpointer data)
+{
+  const Case *c = data;
+  gboolean light = !c->a_pipeline;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TcRtpUdp) udp = tc_rtp_udp_new ("127.0.0.1", 0, 0, &error);
+  static const TcRtpTransportCallbacks callbacks = { on_peer_receive, NULL };
+  g_autoptr (GArray) seen = g_array_new (FALSE, FALSE, sizeof (Seen));
+  g_autoptr (GInetSocketAddress) rtp = NULL;
+  g_autoptr (GInetSocketAddress) rtcp = NULL;
+  TcRtpTransport *peer;
+  TcMediaParams params;
+  gint percent;
+
+  if (skip_without (TC_CODEC_OPUS))
+    return;
+  g_assert_no_error (error);
+  peer = TC_RTP_TRANSPORT (udp);
+  tc_rtp_transport_set_callbacks (peer, &callbacks, seen);
+  rtp = loopback (tc_call_media_get_rtp_port (f->a.media));
+  rtcp = loopback (tc_call_media_get_rtcp_port (f->a.media));
+  tc_rtp_transport_set_remote (peer, rtp, rtcp, FALSE);
+  params_init (&params, tc_rtp_transport_get_local_port (peer, TC_RTP_COMPONENT_RTP),
+               tc_rtp_transport_get_local_port (peer, TC_RTP_COMPONENT_RTCP), TC_CODEC_OPUS, FALSE,
+               TC_MEDIA_DIRECTION_SENDONLY);
+  g_assert_true (params.opus_fec);
+  g_assert_true (tc_call_media_apply (f->a.media, &params, &error));
+  g_assert_no_error (error);
+  tc_media_params_clear (&params);
+  g_assert_cmpint (has_pipeline (f->a.media), ==, !light);
+  g_assert_cmpint (fec_percent (f->a.media), ==, 0);
+
+  percent = report_loss (f->a.media, peer, seen, 0, 2);
+  g_test_message ("no loss reported: %d %%", percent);
+  g_assert_cmpint (percent, ==, 0);
+  percent = report_loss (f->a.media, peer, seen, 26, 5); /* 10.2 % */
+  g_test_message ("10 %% loss reported 5 times: %d %%", percent);
+  g_assert_cmpint (percent, ==, 10);
+  percent = report_loss (f->a.media, peer, seen, 0, 2);
+  g_test_message ("then no loss, twice: %d %%", percent);
+  g_assert_cmpint (percent, >, 0);
+  g_assert_cmpint (percent, <=, 10);
+  percent = report_loss (f->a.media, peer, seen, 0, 12);
+  g_test_message ("then no loss, 14 times: %d %%", percent);
+  g_assert_cmpint (percent, ==, 0);
+  tc_rtp_transport_close (peer);
+  assert_no_failure (&f->a);
+}
+
 /* ---- many calls ----------------------------------------------------------------------------------- */
 
 /* 50 light calls (100 media) add no thread, all exchange packets, and
@@ -572,7 +816,14 @@ typedef struct {
   gboolean light;
   TcCodec codec;
   guint calls;
+  gboolean tone; /* on the light path: tone:440 rather than none (a pipeline always has the tone) */
 } CostCase;
+
+static const char *
+cost_path (const CostCase *c)
+{
+  return !c->light ? "pipeline" : c->tone ? "light-tone" : "light";
+}
 
 /* @calls calls (two media each, one process): threads, RSS and CPU per
  * call while they run, and the wall and CPU time to set up (create and
@@ -583,7 +834,7 @@ test_cost (gconstpointer data)
   const CostCase *c = data;
   guint n = c->calls * 2;
   g_autofree TcCallMedia **medias = g_new0 (TcCallMedia *, n);
-  const char *source = c->light ? "none" : "tone:440";
+  const char *source = c->light && !c->tone ? "none" : "tone:440";
   Events events;
   guint threads0, threads1;
   guint64 rss0, rss1;
@@ -656,10 +907,9 @@ test_cost (gconstpointer data)
       }
     g_test_message ("cost, %s, %s, %u calls (%u media): %u threads (%.1f per call), %" G_GUINT64_FORMAT
                     " KiB RSS (%.0f KiB per call), CPU %.1f %% of a core (%.3f %% per call), %.0f packets lost",
-                    c->light ? "light" : "pipeline", tc_codec_get_info (c->codec)->nick, c->calls, n,
-                    threads1 - threads0, (threads1 - threads0) / (double) c->calls, rss1 - rss0,
-                    (double) (rss1 - rss0) / c->calls, (cpu1 - cpu0) / seconds * 100,
-                    (cpu1 - cpu0) / seconds * 100 / c->calls, loss);
+                    cost_path (c), tc_codec_get_info (c->codec)->nick, c->calls, n, threads1 - threads0,
+                    (threads1 - threads0) / (double) c->calls, rss1 - rss0, (double) (rss1 - rss0) / c->calls,
+                    (cpu1 - cpu0) / seconds * 100, (cpu1 - cpu0) / seconds * 100 / c->calls, loss);
   }
 
   cpu0 = cpu_seconds ();
@@ -671,12 +921,14 @@ test_cost (gconstpointer data)
     }
   teardown_us = g_get_monotonic_time () - t0;
   teardown_cpu = cpu_seconds () - cpu0;
-  g_test_message ("cost, %s, %s: per call setup %.2f ms (CPU %.2f ms), teardown %.2f ms (CPU %.2f ms)",
-                  c->light ? "light" : "pipeline", tc_codec_get_info (c->codec)->nick, setup_us / 1000.0 / c->calls,
-                  setup_cpu * 1000 / c->calls, teardown_us / 1000.0 / c->calls, teardown_cpu * 1000 / c->calls);
+  g_test_message ("cost, %s, %s: per call setup %.2f ms (CPU %.2f ms), teardown %.2f ms (CPU %.2f ms)", cost_path (c),
+                  tc_codec_get_info (c->codec)->nick, setup_us / 1000.0 / c->calls, setup_cpu * 1000 / c->calls,
+                  teardown_us / 1000.0 / c->calls, teardown_cpu * 1000 / c->calls);
   /* A pipeline run near saturation may report "no-rtp"; the light path
    * must not. */
-  g_test_message ("cost, %s: %u failures", c->light ? "light" : "pipeline", events.failures->len);
+  g_test_message ("cost, %s: %u failures%s%s", cost_path (c), events.failures->len,
+                  events.failures->len ? ", the first: " : "",
+                  events.failures->len ? (const char *) g_ptr_array_index (events.failures, 0) : "");
   if (c->light)
     g_assert_cmpuint (events.failures->len, ==, 0);
   events_clear (&events);
@@ -687,14 +939,22 @@ main (int argc, char **argv)
 {
   static const Case light_pcmu = { "none", "none", TC_CODEC_PCMU }, light_pcma = { "none", "none", TC_CODEC_PCMA },
                     light_g722 = { "none", "none", TC_CODEC_G722 }, light_opus = { "none", "none", TC_CODEC_OPUS },
-                    mixed_pcmu = { "none", "tone:1000", TC_CODEC_PCMU },
-                    mixed_g722 = { "none", "tone:1000", TC_CODEC_G722 },
-                    mixed_opus = { "none", "tone:1000", TC_CODEC_OPUS };
+                    mixed_pcmu = { "none", "tone:1000", TC_CODEC_PCMU, TRUE },
+                    mixed_g722 = { "none", "tone:1000", TC_CODEC_G722, TRUE },
+                    mixed_opus = { "none", "tone:1000", TC_CODEC_OPUS, TRUE },
+                    tone_pcmu = { "tone:600", "none", TC_CODEC_PCMU, TRUE },
+                    tone_pcma = { "tone:600", "none", TC_CODEC_PCMA, TRUE },
+                    tone_g722 = { "tone:600", "none", TC_CODEC_G722, TRUE },
+                    tone_opus = { "tone:600", "none", TC_CODEC_OPUS, TRUE },
+                    tone_light_pcmu = { "tone:600", "tone:1000", TC_CODEC_PCMU, FALSE },
+                    fec_light = { "tone:600", "none", TC_CODEC_OPUS, FALSE, FALSE },
+                    fec_pipeline = { "tone:600", "none", TC_CODEC_OPUS, FALSE, TRUE };
   static const CostCase costs[] = {
-    { TRUE, TC_CODEC_PCMU, 10 },  { TRUE, TC_CODEC_PCMU, 50 },  { TRUE, TC_CODEC_PCMU, 100 },
-    { TRUE, TC_CODEC_PCMU, 250 }, { TRUE, TC_CODEC_PCMU, 500 }, { TRUE, TC_CODEC_OPUS, 100 },
-    { FALSE, TC_CODEC_PCMU, 10 }, { FALSE, TC_CODEC_PCMU, 50 }, { FALSE, TC_CODEC_PCMU, 100 },
-    { FALSE, TC_CODEC_OPUS, 50 },
+    { TRUE, TC_CODEC_PCMU, 10 },        { TRUE, TC_CODEC_PCMU, 50 },        { TRUE, TC_CODEC_PCMU, 100 },
+    { TRUE, TC_CODEC_PCMU, 250 },       { TRUE, TC_CODEC_PCMU, 500 },       { TRUE, TC_CODEC_OPUS, 100 },
+    { FALSE, TC_CODEC_PCMU, 10 },       { FALSE, TC_CODEC_PCMU, 50 },       { FALSE, TC_CODEC_PCMU, 100 },
+    { FALSE, TC_CODEC_OPUS, 50 },       { TRUE, TC_CODEC_PCMU, 100, TRUE }, { TRUE, TC_CODEC_OPUS, 50, TRUE },
+    { TRUE, TC_CODEC_G722, 100, TRUE },
   };
 
   g_autoptr (GError) error = NULL;
@@ -721,13 +981,23 @@ main (int argc, char **argv)
   ADD ("/media/call-media-light/upgrade/record", test_upgrade_record, &mixed_pcmu);
   ADD ("/media/call-media-light/upgrade/continuity", test_upgrade_continuity, &light_pcmu);
   ADD ("/media/call-media-light/upgrade/play-file", test_upgrade_play, &light_pcmu);
+  ADD ("/media/call-media-light/tone/pcmu", test_tone, &tone_pcmu);
+  ADD ("/media/call-media-light/tone/pcma", test_tone, &tone_pcma);
+  ADD ("/media/call-media-light/tone/g722", test_tone, &tone_g722);
+  ADD ("/media/call-media-light/tone/opus", test_tone, &tone_opus);
+  ADD ("/media/call-media-light/tone/mute-pcmu", test_tone_mute, &tone_pcmu);
+  ADD ("/media/call-media-light/tone/mute-opus", test_tone_mute, &tone_opus);
+  ADD ("/media/call-media-light/tone/upgrade", test_tone_upgrade, &tone_pcmu);
+  ADD ("/media/call-media-light/tone/upgrade-continuity", test_upgrade_continuity, &tone_light_pcmu);
+  ADD ("/media/call-media-light/tone/codec-change", test_tone_codec_change, &tone_pcmu);
+  ADD ("/media/call-media-light/fec/light", test_fec, &fec_light);
+  ADD ("/media/call-media-light/fec/pipeline", test_fec, &fec_pipeline);
 #undef ADD
   g_test_add_func ("/media/call-media-light/many", test_many);
   for (guint i = 0; i < G_N_ELEMENTS (costs); i++)
     {
-      g_autofree char *path =
-        g_strdup_printf ("/media/call-media-light/cost/%s/%s/%u", costs[i].light ? "light" : "pipeline",
-                         tc_codec_get_info (costs[i].codec)->nick, costs[i].calls);
+      g_autofree char *path = g_strdup_printf ("/media/call-media-light/cost/%s/%s/%u", cost_path (&costs[i]),
+                                               tc_codec_get_info (costs[i].codec)->nick, costs[i].calls);
 
       g_test_add_data_func (path, &costs[i], test_cost);
     }
