@@ -14,13 +14,20 @@
 #endif
 
 #include "bus/manager-bus.h"
+#include "core/endpoint.h"
 
 #define TINCAN_BUS_NAME "org.tincan.Tincan1"
 #define SHUTDOWN_TIMEOUT_MS 3000
-/* How often the allocator's free memory is looked at, and how much more of
- * it than last time makes it worth giving back (see on_trim_timer). */
-#define TRIM_INTERVAL_S 5
+/* After a burst of work, how often the allocator is looked at until it is
+ * quiet, how much more free memory than at the last trim makes it worth
+ * giving back, and what change of the memory in use counts as still busy
+ * (see on_trim_check). */
+#define TRIM_INTERVAL_S 2
 #define TRIM_GROWTH (8 * 1024 * 1024)
+#define TRIM_BUSY (1024 * 1024)
+/* Quiet checks before stopping: longer than Timer K (5 s), after which
+ * the transactions of a burst of requests go, freeing their messages. */
+#define TRIM_QUIET_CHECKS 4
 
 typedef struct { /* borrowed from main() */
   GMainLoop *loop;
@@ -29,7 +36,10 @@ typedef struct { /* borrowed from main() */
   const char *address;
   gboolean started, stopping;
   int status;
-  gsize trim_free; /* the allocator's free bytes at the last trim (on_trim_timer) */
+  guint trim_timer; /* on_trim_check, while a burst lasts */
+  gsize trim_free;  /* the allocator's free bytes at the last trim */
+  gsize trim_used;  /* its bytes in use at the last check */
+  guint trim_quiet; /* checks in a row without it moving */
 } Daemon;
 
 static void
@@ -43,17 +53,23 @@ daemon_quit (Daemon *d, int status)
 #ifdef __GLIBC__
 /* glibc keeps what a burst freed (thousands of endpoints registering at
  * once: messages, transactions) and returns only the top of the heap to
- * the system.  When the free memory inside the allocator has grown by
- * TRIM_GROWTH since the last look, malloc_trim() gives its whole free
- * pages back.  A page given back stays counted as free by mallinfo2(),
- * hence the comparison with the value at the last trim rather than a
- * fixed bound. */
+ * the system.  malloc_trim() gives its whole free pages back.  It is done
+ * after bursts only, so that an idle daemon is never woken for it: work
+ * that can make one (endpoints added or removed, registrations changing
+ * state, calls ending) arms on_trim_check, which looks every
+ * TRIM_INTERVAL_S, trims when the free memory has grown by TRIM_GROWTH
+ * since the last trim, and stops once the memory in use has not moved for
+ * TRIM_QUIET_CHECKS looks.  A page given back stays counted as free by
+ * mallinfo2(), hence the comparison with the value at the last trim rather
+ * than a fixed bound. */
 static gboolean
-on_trim_timer (gpointer user_data)
+on_trim_check (gpointer user_data)
 {
   Daemon *d = user_data;
   struct mallinfo2 info = mallinfo2 ();
+  gboolean busy = info.uordblks > d->trim_used + TRIM_BUSY || info.uordblks + TRIM_BUSY < d->trim_used;
 
+  d->trim_used = info.uordblks;
   if (info.fordblks > d->trim_free + TRIM_GROWTH)
     {
       g_debug ("tincand: %zu KiB free in the allocator: trimming", info.fordblks / 1024);
@@ -62,7 +78,45 @@ on_trim_timer (gpointer user_data)
     }
   else if (info.fordblks < d->trim_free)
     d->trim_free = info.fordblks; /* reused */
-  return G_SOURCE_CONTINUE;
+  d->trim_quiet = busy ? 0 : d->trim_quiet + 1;
+  if (d->trim_quiet < TRIM_QUIET_CHECKS)
+    return G_SOURCE_CONTINUE;
+  d->trim_timer = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* An emission hook: one for every endpoint, not a handler each. */
+static gboolean
+on_burst_work (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer user_data)
+{
+  Daemon *d = user_data;
+
+  d->trim_quiet = 0;
+  if (!d->trim_timer)
+    d->trim_timer = g_timeout_add_seconds (TRIM_INTERVAL_S, on_trim_check, d);
+  return TRUE;
+}
+
+static void
+watch_bursts (Daemon *d)
+{
+  static const struct {
+    GType (*type) (void);
+    const char *signal;
+  } work[] = {
+    { tc_manager_get_type, "endpoint-added" },
+    { tc_manager_get_type, "endpoint-removed" },
+    { tc_endpoint_get_type, "registration-state-changed" },
+    { tc_endpoint_get_type, "session-removed" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (work); i++)
+    {
+      GType type = work[i].type ();
+
+      g_type_class_ref (type); /* the signals exist once the class does; kept */
+      g_signal_add_emission_hook (g_signal_lookup (work[i].signal, type), 0, on_burst_work, d, NULL);
+    }
 }
 #endif
 
@@ -191,6 +245,9 @@ main (int argc, char **argv)
   config.default_endpoint = !no_default_endpoint;
   config.default_port = default_port;
   config.read_timeout_ms = read_timeout_ms;
+#ifdef __GLIBC__
+  watch_bursts (&d);
+#endif
   d.manager = manager = tc_manager_new (&config, &error);
   if (!manager)
     return fail ("", error);
@@ -218,9 +275,6 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, &d);
   g_unix_signal_add (SIGINT, on_signal, &d);
   g_unix_signal_add (SIGHUP, on_signal, &d);
-#ifdef __GLIBC__
-  g_timeout_add_seconds (TRIM_INTERVAL_S, on_trim_timer, &d);
-#endif
   owner_id = g_bus_own_name_on_connection (connection, TINCAN_BUS_NAME,
                                            G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
                                              (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),

@@ -1414,8 +1414,10 @@ def render_scale(res):
         if pk:
             ptot = (pk["heap_B"] or 0) + (pk["extra_B"] or 0)
             w("The peak of the same run (massif's peak snapshot, during the registration burst; `%s`): %s bytes of "
-              "heap plus %s bytes of overhead, %s KiB per endpoint.  glibc keeps most of what is freed after the "
-              "peak in the process (VmHWM = VmRSS above), so the RSS lies between the steady heap and this peak.  "
+              "heap plus %s bytes of overhead, %s KiB per endpoint.  What is freed after the peak is not all given "
+              "back to the system: tincand calls malloc_trim() once a burst is over (daemon/main.c), which returns "
+              "the free pages, but pages still holding a live block stay; so the RSS lies between the steady heap "
+              "and this peak (VmRSS is above; VmHWM, the peak RSS, is hwm_kib in the results file).  "
               "Largest at the peak:" % (pm["peak_file"], fnum(pk["heap_B"]), fnum(pk["extra_B"]),
                                         fnum(ptot / pk["n"] / 1024.0, 2)))
             w("")

@@ -15,6 +15,7 @@
 #include "bus/errors.h"
 #include "bus/session-bus.h"
 #include "core/details.h"
+#include "sip/debug.h"
 #include "tincan-dbus-generated.h"
 
 struct _TcEndpointBus {
@@ -211,8 +212,8 @@ on_send_message_done (GObject *source, GAsyncResult *result, gpointer user_data)
   ok = tc_endpoint_send_message_finish (TC_ENDPOINT (source), result, &outcome, &error);
   g_ptr_array_remove_fast (self->calls, op->call);
   invocation = tc_bus_call_steal_invocation (op->call);
-  g_debug ("endpoint %s: MESSAGE (cookie %" G_GUINT64_FORMAT ") done: %u %s", tc_endpoint_get_id (self->endpoint),
-           op->cookie, outcome.status, ok ? "ok" : error->message);
+  tc_debug ("endpoint %s: MESSAGE (cookie %" G_GUINT64_FORMAT ") done: %u %s", tc_endpoint_get_id (self->endpoint),
+            op->cookie, outcome.status, ok ? "ok" : error->message);
 
   /* Only a MESSAGE that went out has a status to report. */
   if (outcome.status != 0 && !self->aborted)
@@ -317,7 +318,6 @@ struct _TcEndpointBusSkeleton {
   TcDBusEndpointSkeleton parent_instance;
 
   TcEndpointBus *adapter; /* borrowed; NULL once aborted: methods are then unknown */
-  GDBusInterfaceVTable vtable;
 };
 
 static void tc_endpoint_bus_skeleton_iface_init (TcDBusEndpointIface *iface);
@@ -505,14 +505,21 @@ skeleton_get_property (GDBusConnection *connection, const char *sender, const ch
   return parent->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
 }
 
+/* The generated skeleton's vtable (the same for every instance) with our
+ * get_property: one copy, not one per endpoint. */
 static GDBusInterfaceVTable *
 skeleton_get_vtable (GDBusInterfaceSkeleton *interface)
 {
-  TcEndpointBusSkeleton *skeleton = TC_ENDPOINT_BUS_SKELETON (interface);
+  static GDBusInterfaceVTable vtable;
+  static gsize done;
 
-  skeleton->vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)->get_vtable (interface);
-  skeleton->vtable.get_property = skeleton_get_property;
-  return &skeleton->vtable;
+  if (g_once_init_enter (&done))
+    {
+      vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)->get_vtable (interface);
+      vtable.get_property = skeleton_get_property;
+      g_once_init_leave (&done, 1);
+    }
+  return &vtable;
 }
 
 /* GetAll and the ObjectManager's GetManagedObjects. */
@@ -547,6 +554,108 @@ tc_endpoint_bus_skeleton_init (TcEndpointBusSkeleton *skeleton)
 
 /* ---- the adapter ---------------------------------------------------------------- */
 
+/* Core signals reach the adapters through emission hooks, one per signal
+ * for every endpoint, rather than handlers connected on each endpoint: a
+ * handler costs a closure and its bookkeeping, some 200 bytes, and
+ * thousands of endpoints had six each.  An endpoint's adapter is its qdata
+ * while it is on the bus.  (Properties still come through a "notify"
+ * handler: later GLibs take no hooks on GObject::notify and skip it for
+ * an object without a handler.) */
+static GQuark adapter_quark;
+
+static TcEndpointBus *
+adapter_for (const GValue *instance)
+{
+  return g_object_get_qdata (g_value_get_object (instance), adapter_quark);
+}
+
+static gboolean
+hook_registration_state_changed (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  TcEndpointBus *self = adapter_for (&values[0]);
+
+  if (self)
+    on_registration_state_changed (self->endpoint, g_value_get_string (&values[1]), g_value_get_string (&values[2]),
+                                   g_value_get_uint (&values[3]), g_value_get_string (&values[4]),
+                                   g_value_get_variant (&values[5]), self);
+  return TRUE;
+}
+
+static gboolean
+hook_message_received (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  TcEndpointBus *self = adapter_for (&values[0]);
+
+  if (self)
+    on_message_received (self->endpoint, g_value_get_boxed (&values[1]), self);
+  return TRUE;
+}
+
+static gboolean
+hook_connection_lost (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  TcEndpointBus *self = adapter_for (&values[0]);
+
+  if (self)
+    on_connection_lost (self->endpoint, g_value_get_string (&values[1]), g_value_get_string (&values[2]),
+                        g_value_get_variant (&values[3]), self);
+  return TRUE;
+}
+
+static gboolean
+hook_incoming_session (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  TcEndpointBus *self = adapter_for (&values[0]);
+
+  if (self)
+    on_incoming_session (self->endpoint, g_value_get_object (&values[1]), g_value_get_variant (&values[2]), self);
+  return TRUE;
+}
+
+/* session-added and session-removed */
+static gboolean
+hook_sessions_changed (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  TcEndpointBus *self = adapter_for (&values[0]);
+
+  if (self)
+    on_sessions_changed (self->endpoint, g_value_get_object (&values[1]), self);
+  return TRUE;
+}
+
+gulong
+tc_endpoint_bus_add_hook (const char *signal, GSignalEmissionHook hook, gpointer data)
+{
+  guint id = g_signal_lookup (signal, TC_TYPE_ENDPOINT);
+
+  g_assert (id != 0);
+  return g_signal_add_emission_hook (id, 0, hook, data, NULL);
+}
+
+void
+tc_endpoint_bus_remove_hook (const char *signal, gulong hook_id)
+{
+  g_signal_remove_emission_hook (g_signal_lookup (signal, TC_TYPE_ENDPOINT), hook_id);
+}
+
+static void
+install_hooks (void)
+{
+  static gsize done;
+
+  if (!g_once_init_enter (&done))
+    return;
+  adapter_quark = g_quark_from_static_string ("tc-endpoint-bus");
+  g_type_class_ref (TC_TYPE_ENDPOINT); /* its signals exist with its class; kept */
+  tc_endpoint_bus_add_hook ("registration-state-changed", hook_registration_state_changed, NULL);
+  tc_endpoint_bus_add_hook ("message-received", hook_message_received, NULL);
+  tc_endpoint_bus_add_hook ("connection-lost", hook_connection_lost, NULL);
+  tc_endpoint_bus_add_hook ("incoming-session", hook_incoming_session, NULL);
+  tc_endpoint_bus_add_hook ("session-added", hook_sessions_changed, NULL);
+  tc_endpoint_bus_add_hook ("session-removed", hook_sessions_changed, NULL);
+  g_once_init_leave (&done, 1);
+}
+
 void
 tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
 {
@@ -559,6 +668,7 @@ tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
   self->aborted = TRUE;
   g_clear_handle_id (&self->sessions_idle, g_source_remove);
 
+  g_object_set_qdata (G_OBJECT (self->endpoint), adapter_quark, NULL);
   g_signal_handlers_disconnect_by_data (self->endpoint, self);
   g_signal_handlers_disconnect_by_data (self->iface, self);
   TC_ENDPOINT_BUS_SKELETON (self->iface)->adapter = NULL;
@@ -568,7 +678,7 @@ tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
   self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
   for (guint i = 0; i < calls->len; i++)
     tc_bus_call_abort (g_ptr_array_index (calls, i), why);
-  g_debug ("endpoint %s: off the bus, %u call(s) aborted", tc_endpoint_get_id (self->endpoint), calls->len);
+  tc_debug ("endpoint %s: off the bus, %u call(s) aborted", tc_endpoint_get_id (self->endpoint), calls->len);
 }
 
 static void
@@ -638,6 +748,7 @@ tc_endpoint_bus_new (TcEndpoint *endpoint, TcBusCallers *callers)
   if (!path)
     return NULL;
 
+  install_hooks ();
   self = g_object_new (TC_TYPE_ENDPOINT_BUS, NULL);
   self->endpoint = g_object_ref (endpoint);
   self->callers = g_object_ref (callers);
@@ -650,13 +761,8 @@ tc_endpoint_bus_new (TcEndpoint *endpoint, TcBusCallers *callers)
   for (gsize i = 0; i < G_N_ELEMENTS (bound_properties); i++)
     copy_property (self, bound_properties[i]);
   g_signal_connect (endpoint, "notify", G_CALLBACK (on_endpoint_notify), self);
-
-  g_signal_connect (endpoint, "registration-state-changed", G_CALLBACK (on_registration_state_changed), self);
-  g_signal_connect (endpoint, "message-received", G_CALLBACK (on_message_received), self);
-  g_signal_connect (endpoint, "connection-lost", G_CALLBACK (on_connection_lost), self);
-  g_signal_connect (endpoint, "incoming-session", G_CALLBACK (on_incoming_session), self);
-  g_signal_connect (endpoint, "session-added", G_CALLBACK (on_sessions_changed), self);
-  g_signal_connect (endpoint, "session-removed", G_CALLBACK (on_sessions_changed), self);
+  /* The other core signals: install_hooks(). */
+  g_object_set_qdata (G_OBJECT (endpoint), adapter_quark, self);
   tc_dbus_endpoint_set_incoming_call_policy (self->iface, tc_endpoint_get_settings (endpoint)->incoming_call_policy
                                                             ? tc_endpoint_get_settings (endpoint)->incoming_call_policy
                                                             : "ring");

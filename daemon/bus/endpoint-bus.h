@@ -34,6 +34,13 @@ const char *tc_endpoint_bus_get_path (TcEndpointBus *self);
 /* (transfer none): what to export in the object manager. */
 GDBusObjectSkeleton *tc_endpoint_bus_get_object (TcEndpointBus *self);
 
+/* Adds @hook as an emission hook of TcEndpoint's @signal (hooks run in the
+ * order added, before the handlers): how the bus follows a signal of every
+ * endpoint without a handler on each.  tc_endpoint_bus_new() adds the
+ * adapters' own first. */
+gulong tc_endpoint_bus_add_hook (const char *signal, GSignalEmissionHook hook, gpointer data);
+void tc_endpoint_bus_remove_hook (const char *signal, gulong hook_id);
+
 /* Answers every call still held with Error.Aborted and the message @why,
  * cancels their work and stops following the endpoint; done before the
  * object is unexported.  Idempotent. */

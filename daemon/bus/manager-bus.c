@@ -15,6 +15,7 @@
 #include "bus/endpoint-bus.h"
 #include "bus/errors.h"
 #include "bus/session-bus.h"
+#include "sip/debug.h"
 #include "tincan-dbus-generated.h"
 
 struct _TcManagerBus {
@@ -31,9 +32,13 @@ struct _TcManagerBus {
   GHashTable *sessions;                     /* TcSession -> TcSessionBus */
   GPtrArray *calls;                         /* TcBusCall: CreateEndpoint in flight */
   guint endpoints_idle;                     /* the Endpoints property is out of date */
+  gulong session_hooks[2];                  /* session-added, session-removed (on_endpoint_added) */
 };
 
 G_DEFINE_TYPE (TcManagerBus, tc_manager_bus, G_TYPE_OBJECT)
+
+/* The TcEndpoint signals followed through session_hooks, in that order. */
+static const char *const session_signals[] = { "session-added", "session-removed" };
 
 /* ---- AudioDevices, filled on first read ------------------------------------
  *
@@ -207,6 +212,22 @@ on_session_removed (TcEndpoint *endpoint, TcSession *session, TcManagerBus *self
   unexport_session (self, session);
 }
 
+/* Emission hooks (tc_endpoint_bus_add_hook): sessions of endpoints not
+ * ours (find_endpoint) are ignored. */
+static gboolean
+hook_session_added (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  on_session_added (g_value_get_object (&values[0]), g_value_get_object (&values[1]), data);
+  return TRUE;
+}
+
+static gboolean
+hook_session_removed (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  on_session_removed (g_value_get_object (&values[0]), g_value_get_object (&values[1]), data);
+  return TRUE;
+}
+
 static void
 on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
 {
@@ -219,12 +240,17 @@ on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
     return;
 
   g_dbus_object_manager_server_export (self->object_manager, tc_endpoint_bus_get_object (endpoint_bus));
-  g_debug ("endpoint %s: exported at %s", tc_endpoint_get_id (endpoint), tc_endpoint_bus_get_path (endpoint_bus));
+  tc_debug ("endpoint %s: exported at %s", tc_endpoint_get_id (endpoint), tc_endpoint_bus_get_path (endpoint_bus));
   g_hash_table_insert (self->by_endpoint, endpoint, endpoint_bus);
   g_hash_table_insert (self->by_path, (gpointer) tc_endpoint_bus_get_path (endpoint_bus), endpoint_bus);
   g_ptr_array_add (self->endpoints, g_steal_pointer (&endpoint_bus));
-  g_signal_connect (endpoint, "session-added", G_CALLBACK (on_session_added), self);
-  g_signal_connect (endpoint, "session-removed", G_CALLBACK (on_session_removed), self);
+  /* After the adapters' own hooks (the first tc_endpoint_bus_new()): as
+   * when these were handlers connected after the adapter's. */
+  if (!self->session_hooks[0])
+    {
+      self->session_hooks[0] = tc_endpoint_bus_add_hook (session_signals[0], hook_session_added, self);
+      self->session_hooks[1] = tc_endpoint_bus_add_hook (session_signals[1], hook_session_removed, self);
+    }
   schedule_endpoints_property (self);
 }
 
@@ -236,7 +262,6 @@ on_endpoint_removed (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *sel
 
   if (!g_ptr_array_find (self->endpoints, find_endpoint (self, endpoint), &index))
     return;
-  g_signal_handlers_disconnect_by_data (endpoint, self);
   {
     g_autoptr (GPtrArray) sessions = tc_endpoint_get_sessions (endpoint);
 
@@ -248,7 +273,7 @@ on_endpoint_removed (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *sel
   g_hash_table_remove (self->by_path, tc_endpoint_bus_get_path (endpoint_bus));
   tc_endpoint_bus_abort (endpoint_bus, "The endpoint was removed");
   g_dbus_object_manager_server_unexport (self->object_manager, tc_endpoint_bus_get_path (endpoint_bus));
-  g_debug ("endpoint %s: unexported", tc_endpoint_get_id (endpoint));
+  tc_debug ("endpoint %s: unexported", tc_endpoint_get_id (endpoint));
   schedule_endpoints_property (self);
 }
 
@@ -491,6 +516,12 @@ tc_manager_bus_unexport (TcManagerBus *self)
     return;
 
   g_signal_handlers_disconnect_by_data (self->manager, self);
+  for (guint i = 0; i < G_N_ELEMENTS (self->session_hooks); i++)
+    if (self->session_hooks[i])
+      {
+        tc_endpoint_bus_remove_hook (session_signals[i], self->session_hooks[i]);
+        self->session_hooks[i] = 0;
+      }
   /* Aborting cancels, which may complete and remove calls at once. */
   calls = g_steal_pointer (&self->calls);
   self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
@@ -500,7 +531,6 @@ tc_manager_bus_unexport (TcManagerBus *self)
     {
       TcEndpointBus *endpoint_bus = g_ptr_array_index (self->endpoints, i);
 
-      g_signal_handlers_disconnect_by_data (tc_endpoint_bus_get_endpoint (endpoint_bus), self);
       tc_endpoint_bus_abort (endpoint_bus, "tincand is shutting down");
     }
   {
@@ -511,7 +541,7 @@ tc_manager_bus_unexport (TcManagerBus *self)
     while (g_hash_table_iter_next (&iter, NULL, &value))
       tc_session_bus_abort (value, "tincand is shutting down");
   }
-  g_debug ("off the bus: %u endpoint(s), %u call(s) aborted", self->endpoints->len, calls->len);
+  tc_debug ("off the bus: %u endpoint(s), %u call(s) aborted", self->endpoints->len, calls->len);
 
   /* Dropping the connection unregisters every object at once, without an
    * InterfacesRemoved per endpoint. */

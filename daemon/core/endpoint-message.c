@@ -316,11 +316,14 @@ tc_endpoint_send_message_finish (TcEndpoint *self, GAsyncResult *result, TcMessa
 void
 tc_endpoint_message_abort_all (TcEndpoint *self)
 {
-  GHashTable *pending = tc_endpoint_get_pending_sends (self);
-  g_autoptr (GPtrArray) tasks = g_ptr_array_new ();
+  GHashTable *pending = tc_endpoint_peek_pending_sends (self);
+  g_autoptr (GPtrArray) tasks = NULL;
   GHashTableIter iter;
   gpointer key;
 
+  if (!pending)
+    return;
+  tasks = g_ptr_array_new ();
   g_hash_table_iter_init (&iter, pending);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (tasks, key);

@@ -50,7 +50,9 @@ TcSipDigestCache *tc_endpoint_get_credentials (TcEndpoint *self);
 const GArray *tc_endpoint_get_additional_headers (TcEndpoint *self);
 /* "Display" <uri> or <uri>. */
 const char *tc_endpoint_get_from (TcEndpoint *self);
+/* The MESSAGEs in flight, made on the first; peek: NULL before it. */
 GHashTable *tc_endpoint_get_pending_sends (TcEndpoint *self);
+GHashTable *tc_endpoint_peek_pending_sends (TcEndpoint *self);
 void tc_endpoint_emit_message_received (TcEndpoint *self, TcInboxMessage *message);
 gboolean tc_endpoint_is_shut_down (TcEndpoint *self);
 

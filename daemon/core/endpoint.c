@@ -35,11 +35,12 @@ struct _TcEndpoint {
 
   TcRegistration *registration;
   TcRegistrationState last_state;
+  char *gruu;                /* as last notified; NULL for none (the usual case) */
   gboolean password_pending; /* the manager is looking it up */
   gboolean register_wanted;  /* Register() came before the password */
   gboolean shut_down;
 
-  GHashTable *pending_sends;    /* GTask -> TcSipRequest (endpoint-message.c) */
+  GHashTable *pending_sends;    /* GTask -> TcSipRequest (endpoint-message.c); made on the first */
   TcEndpointSessions *sessions; /* endpoint-session.c */
 };
 
@@ -118,7 +119,7 @@ clear_registration (TcEndpoint *self)
 {
   if (!self->registration)
     return;
-  g_signal_handlers_disconnect_by_data (self->registration, self);
+  tc_registration_forget_observer (self->registration);
   g_clear_object (&self->registration);
 }
 
@@ -138,7 +139,8 @@ tc_endpoint_finalize (GObject *object)
 {
   TcEndpoint *self = TC_ENDPOINT (object);
 
-  g_hash_table_unref (self->pending_sends);
+  g_clear_pointer (&self->pending_sends, g_hash_table_unref);
+  g_free (self->gruu);
   g_clear_pointer (&self->additional_headers, g_array_unref);
   g_clear_pointer (&self->base_route_set, tc_sip_route_set_unref);
   g_clear_pointer (&self->credentials, tc_sip_digest_cache_unref);
@@ -193,18 +195,23 @@ tc_endpoint_class_init (TcEndpointClass *klass)
 static void
 tc_endpoint_init (TcEndpoint *self)
 {
-  self->pending_sends = g_hash_table_new (NULL, NULL);
   self->sessions = tc_endpoint_sessions_new (self);
   self->additional_headers = tc_header_pairs_new ();
 }
 
 /* The outbound proxy, or for a registered endpoint without one its
- * registrar, with the endpoint's transport unless the URI names one. */
+ * registrar, with the endpoint's transport unless the URI names one.
+ * Route sets do not change once made: the endpoints with the same one
+ * share it (thousands of accounts at one registrar), kept for the life of
+ * the process in @shared, by URI. */
 static TcSipRouteSet *
 make_base_route_set (const TcEndpointSettings *settings)
 {
+  static GHashTable *shared; /* URI text -> TcSipRouteSet */
   const char *text = settings->outbound_proxy;
   g_autoptr (TcSipUri) uri = NULL;
+  g_autofree char *key = NULL;
+  TcSipRouteSet *set;
 
   if ((!text || !*text) && settings->kind == TC_ENDPOINT_KIND_REGISTERED)
     text = settings->registrar;
@@ -219,7 +226,17 @@ make_base_route_set (const TcEndpointSettings *settings)
   else if (!tc_sip_uri_get_transport (uri) && g_strcmp0 (settings->transport, "tls") == 0 &&
            tc_sip_uri_get_scheme (uri) != TC_SIP_URI_SCHEME_SIPS)
     tc_sip_uri_set_param (uri, "transport", "tls");
-  return tc_sip_route_set_new (uri);
+
+  if (!shared)
+    shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tc_sip_route_set_unref);
+  key = tc_sip_uri_to_string (uri);
+  set = g_hash_table_lookup (shared, key);
+  if (!set)
+    {
+      set = tc_sip_route_set_new (uri);
+      g_hash_table_insert (shared, g_steal_pointer (&key), set);
+    }
+  return tc_sip_route_set_ref (set);
 }
 
 TcEndpoint *
@@ -365,6 +382,14 @@ tc_endpoint_get_from (TcEndpoint *self)
 GHashTable *
 tc_endpoint_get_pending_sends (TcEndpoint *self)
 {
+  if (!self->pending_sends)
+    self->pending_sends = g_hash_table_new (NULL, NULL);
+  return self->pending_sends;
+}
+
+GHashTable *
+tc_endpoint_peek_pending_sends (TcEndpoint *self)
+{
   return self->pending_sends;
 }
 
@@ -372,38 +397,61 @@ tc_endpoint_get_pending_sends (TcEndpoint *self)
 
 static void
 on_registration_state_changed (TcRegistration *registration, TcRegistrationState previous, guint status,
-                               const char *reason, TcSipMessage *message, const char *cause, TcEndpoint *self)
+                               const char *reason, TcSipMessage *message, const char *cause, gpointer user_data)
 {
+  TcEndpoint *self = user_data;
   TcRegistrationState state = tc_registration_get_state (registration);
-  g_autoptr (GVariant) base = g_variant_ref_sink (tc_details_new (message, cause));
-  g_autoptr (GVariantDict) dict = g_variant_dict_new (base);
   g_autoptr (GVariant) details = NULL;
+  GVariantBuilder builder;
 
+  /* tc_details_new()'s entries and ours, in one builder (not a copy
+   * through a GVariantDict: this runs for every endpoint's every change). */
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  if (message)
+    g_variant_builder_add (&builder, "{sv}", "sip-message", tc_details_sip_message (message));
+  if (cause)
+    g_variant_builder_add (&builder, "{sv}", "cause", g_variant_new_string (cause));
   if (state == TC_REGISTRATION_STATE_REGISTERED)
-    g_variant_dict_insert (dict, "expires", "u", tc_registration_get_granted_expires (registration));
+    g_variant_builder_add (&builder, "{sv}", "expires",
+                           g_variant_new_uint32 (tc_registration_get_granted_expires (registration)));
   else if (state == TC_REGISTRATION_STATE_ERROR && tc_registration_get_next_attempt (registration) > 0)
     {
       TcSipClock *clock = tc_sip_stack_get_clock (self->stack);
       gint64 wait = tc_registration_get_next_attempt (registration) - tc_sip_clock_now (clock);
 
-      g_variant_dict_insert (dict, "retry-after", "u", (guint32) MAX (0, (wait + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC));
+      g_variant_builder_add (&builder, "{sv}", "retry-after",
+                             g_variant_new_uint32 ((guint32) MAX (0, (wait + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC)));
     }
-  details = g_variant_ref_sink (g_variant_dict_end (dict));
+  details = g_variant_ref_sink (g_variant_builder_end (&builder));
 
   self->last_state = state;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION_STATE]);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_GRUU]);
+  /* Only a change: this runs for every endpoint's every change. */
+  if (g_strcmp0 (self->gruu ? self->gruu : "", tc_endpoint_get_gruu (self)) != 0)
+    {
+      g_free (self->gruu);
+      self->gruu = *tc_endpoint_get_gruu (self) ? g_strdup (tc_endpoint_get_gruu (self)) : NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_GRUU]);
+    }
   g_signal_emit (self, signals[SIGNAL_REGISTRATION_STATE_CHANGED], 0, tc_registration_state_to_string (state),
                  tc_registration_state_to_string (previous), status, reason ? reason : "", details);
 }
 
 static void
-on_registration_connection_lost (TcRegistration *registration, const char *cause, const char *remote, TcEndpoint *self)
+on_registration_connection_lost (TcRegistration *registration, const char *cause, const char *remote,
+                                 gpointer user_data)
 {
+  TcEndpoint *self = user_data;
   g_autoptr (GVariant) details = g_variant_ref_sink (tc_details_new (NULL, cause));
 
   g_signal_emit (self, signals[SIGNAL_CONNECTION_LOST], 0, cause, remote ? remote : "", details);
 }
+
+/* Rather than a handler on each registration's two signals. */
+static const TcRegistrationObserver registration_observer = {
+  .state_changed = on_registration_state_changed,
+  .connection_lost = on_registration_connection_lost,
+};
 
 static void
 ensure_registration (TcEndpoint *self)
@@ -442,9 +490,9 @@ ensure_registration (TcEndpoint *self)
   config.extra_headers = headers;
   config.allow_events = s->allow_events && *s->allow_events ? s->allow_events : NULL;
   config.retry_base_us = (gint64) s->retry_interval * G_USEC_PER_SEC;
+  config.observer = &registration_observer;
+  config.observer_data = self;
   self->registration = tc_registration_new (self->stack, &config);
-  g_signal_connect (self->registration, "state-changed", G_CALLBACK (on_registration_state_changed), self);
-  g_signal_connect (self->registration, "connection-lost", G_CALLBACK (on_registration_connection_lost), self);
 }
 
 void

@@ -31,7 +31,8 @@
  *
  * Ids: "<µs since the epoch, 16 hex digits>-<8 random hex digits>", the time
  * part strictly increasing in one inbox (past a clock that went back, past
- * the ids loaded at startup): they sort in arrival order and are unique.
+ * the ids loaded when the inbox is opened): they sort in arrival order and
+ * are unique.
  * Dedupe: the keys held (loaded back from the files) and the last 1024
  * acknowledged ones (in memory only: a restart forgets those).
  *
@@ -51,6 +52,7 @@
 #include <unistd.h>
 
 #include "core/core-error.h"
+#include "sip/debug.h"
 #include "sip/random.h"
 
 #define FILE_MAGIC "tincan-inbox-message 1\n"
@@ -85,12 +87,15 @@ struct _TcInbox {
   GObject parent_instance;
 
   GRefString *dir;
-  int dir_fd; /* -1 once destroyed */
+  int dir_fd; /* -1 until opened (ensure_open) and once destroyed */
+  gboolean destroyed;
   guint max_messages;
   guint64 max_bytes;
   guint64 n_bytes;  /* sum of the body sizes held */
   gint64 last_time; /* time part of the newest id */
 
+  /* The tables are made when the inbox is opened: thousands of endpoints
+   * whose inbox is never used pay for none. */
   GQueue messages;    /* TcInboxMessage (one reference each), in id order */
   GHashTable *by_id;  /* id (borrowed) -> GList link in messages */
   GHashTable *by_key; /* dedupe key (borrowed) -> TcInboxMessage */
@@ -503,7 +508,7 @@ tc_inbox_message_get_raw (const TcInboxMessage *message)
   if (!read_message_file (AT_FDCWD, path, self->id, &parsed, &error))
     {
       /* Acknowledged meanwhile, or damaged since it was loaded. */
-      g_debug ("inbox %s: cannot read the raw bytes of message %s: %s", self->dir, self->id, error->message);
+      tc_debug ("inbox %s: cannot read the raw bytes of message %s: %s", self->dir, self->id, error->message);
       return NULL;
     }
   self->raw = g_steal_pointer (&parsed.raw);
@@ -533,8 +538,10 @@ release_message (gpointer data)
 static void
 clear_messages (TcInbox *self)
 {
-  g_hash_table_remove_all (self->by_id);
-  g_hash_table_remove_all (self->by_key);
+  if (self->by_id)
+    g_hash_table_remove_all (self->by_id);
+  if (self->by_key)
+    g_hash_table_remove_all (self->by_key);
   g_queue_clear_full (&self->messages, release_message);
   self->n_bytes = 0;
 }
@@ -545,9 +552,9 @@ tc_inbox_finalize (GObject *object)
   TcInbox *self = TC_INBOX (object);
 
   clear_messages (self);
-  g_hash_table_unref (self->by_id);
-  g_hash_table_unref (self->by_key);
-  g_hash_table_unref (self->recent);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->by_key, g_hash_table_unref);
+  g_clear_pointer (&self->recent, g_hash_table_unref);
   g_queue_clear_full (&self->recent_keys, g_free);
   if (self->dir_fd >= 0)
     close (self->dir_fd);
@@ -570,9 +577,6 @@ tc_inbox_init (TcInbox *self)
   self->dir_fd = -1;
   g_queue_init (&self->messages);
   g_queue_init (&self->recent_keys);
-  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->by_key = g_hash_table_new (g_str_hash, g_str_equal);
-  self->recent = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 static gboolean
@@ -668,16 +672,70 @@ load (TcInbox *self, GError **error)
       TcInboxMessage *message = g_ptr_array_index (loaded, i);
 
       if (g_hash_table_contains (self->by_key, message->dedupe_key))
-        g_debug ("inbox %s: messages with the same dedupe key: %s", self->dir, message->id);
+        tc_debug ("inbox %s: messages with the same dedupe key: %s", self->dir, message->id);
       add_message (self, message);
       self->last_time = MAX (self->last_time, id_time (message->id));
     }
   if (loaded->len > 0)
-    g_debug ("inbox %s: loaded %u messages (%" G_GUINT64_FORMAT " bytes)", self->dir, loaded->len, self->n_bytes);
+    tc_debug ("inbox %s: loaded %u messages (%" G_GUINT64_FORMAT " bytes)", self->dir, loaded->len, self->n_bytes);
 
   if (changed && !sync_dir (self, error))
     return FALSE;
   return TRUE;
+}
+
+/* Creates (0700) and opens the directory and loads what an earlier run
+ * left, once: at the first use of an inbox made by tc_inbox_new_lazy().
+ * On failure the inbox stays closed and the next use tries again. */
+static gboolean
+ensure_open (TcInbox *self, GError **error)
+{
+  if (self->dir_fd >= 0)
+    return TRUE;
+  if (self->destroyed)
+    {
+      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "The inbox %s was destroyed", self->dir);
+      return FALSE;
+    }
+  if (g_mkdir_with_parents (self->dir, 0700) < 0)
+    {
+      set_error_errno (error, errno, "Cannot create the inbox directory %s", self->dir);
+      return FALSE;
+    }
+  self->dir_fd = open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (self->dir_fd < 0)
+    {
+      set_error_errno (error, errno, "Cannot open the inbox directory %s", self->dir);
+      return FALSE;
+    }
+  if (!self->by_id)
+    {
+      self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+      self->by_key = g_hash_table_new (g_str_hash, g_str_equal);
+      self->recent = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+  if (!load (self, error))
+    {
+      clear_messages (self);
+      close (self->dir_fd);
+      self->dir_fd = -1;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+TcInbox *
+tc_inbox_new_lazy (const char *dir, guint max_messages, guint64 max_bytes)
+{
+  TcInbox *self;
+
+  g_return_val_if_fail (dir != NULL && dir[0] != '\0', NULL);
+
+  self = g_object_new (TC_TYPE_INBOX, NULL);
+  self->dir = g_ref_string_new (dir);
+  self->max_messages = max_messages;
+  self->max_bytes = max_bytes;
+  return self;
 }
 
 TcInbox *
@@ -688,23 +746,8 @@ tc_inbox_new (const char *dir, guint max_messages, guint64 max_bytes, GError **e
   g_return_val_if_fail (dir != NULL && dir[0] != '\0', NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = g_object_new (TC_TYPE_INBOX, NULL);
-  self->dir = g_ref_string_new (dir);
-  self->max_messages = max_messages;
-  self->max_bytes = max_bytes;
-
-  if (g_mkdir_with_parents (dir, 0700) < 0)
-    {
-      set_error_errno (error, errno, "Cannot create the inbox directory %s", dir);
-      return NULL;
-    }
-  self->dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (self->dir_fd < 0)
-    {
-      set_error_errno (error, errno, "Cannot open the inbox directory %s", dir);
-      return NULL;
-    }
-  if (!load (self, error))
+  self = tc_inbox_new_lazy (dir, max_messages, max_bytes);
+  if (!ensure_open (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -828,16 +871,13 @@ tc_inbox_store (TcInbox *self, const char *dedupe_key, const char *from, const c
   if (raw == NULL)
     raw = empty;
 
-  if (self->dir_fd < 0)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "The inbox %s was destroyed", self->dir);
-      return TC_INBOX_FULL;
-    }
+  if (!ensure_open (self, error))
+    return TC_INBOX_FULL;
 
   stored = g_hash_table_lookup (self->by_key, dedupe_key);
   if (stored != NULL || g_hash_table_contains (self->recent, dedupe_key))
     {
-      g_debug ("inbox %s: duplicate of %s", self->dir, stored ? stored->id : "an acknowledged message");
+      tc_debug ("inbox %s: duplicate of %s", self->dir, stored ? stored->id : "an acknowledged message");
       if (out_message != NULL && stored != NULL)
         *out_message = tc_inbox_message_ref (stored);
       return TC_INBOX_DUPLICATE;
@@ -847,9 +887,9 @@ tc_inbox_store (TcInbox *self, const char *dedupe_key, const char *from, const c
   if (self->messages.length >= self->max_messages || self->n_bytes > self->max_bytes ||
       size > self->max_bytes - self->n_bytes)
     {
-      g_debug ("inbox %s: full (%u of %u messages, %" G_GUINT64_FORMAT " + %" G_GSIZE_FORMAT " of %" G_GUINT64_FORMAT
-               " bytes)",
-               self->dir, self->messages.length, self->max_messages, self->n_bytes, size, self->max_bytes);
+      tc_debug ("inbox %s: full (%u of %u messages, %" G_GUINT64_FORMAT " + %" G_GSIZE_FORMAT " of %" G_GUINT64_FORMAT
+                " bytes)",
+                self->dir, self->messages.length, self->max_messages, self->n_bytes, size, self->max_bytes);
       return TC_INBOX_FULL;
     }
 
@@ -860,7 +900,7 @@ tc_inbox_store (TcInbox *self, const char *dedupe_key, const char *from, const c
     return TC_INBOX_FULL;
 
   add_message (self, tc_inbox_message_ref (message));
-  g_debug ("inbox %s: stored %s (%" G_GSIZE_FORMAT " bytes)", self->dir, message->id, size);
+  tc_debug ("inbox %s: stored %s (%" G_GSIZE_FORMAT " bytes)", self->dir, message->id, size);
   if (out_message != NULL)
     *out_message = g_steal_pointer (&message);
   return TC_INBOX_STORED;
@@ -892,13 +932,21 @@ tc_inbox_acknowledge (TcInbox *self, const char *id, GError **error)
   TcInboxMessage *message;
   g_autofree char *name = NULL;
   g_autoptr (GError) sync_error = NULL;
+  g_autoptr (GError) open_error = NULL;
 
   g_return_val_if_fail (TC_IS_INBOX (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* An inbox that cannot be opened holds nothing: NOT_FOUND, as when
+   * the id is unknown (the failure is logged). */
+  if (!ensure_open (self, &open_error))
+    {
+      if (!self->destroyed)
+        g_message ("inbox %s: %s", self->dir, open_error->message);
+    }
   /* Nothing built from @id reaches the file system: only a stored id. */
-  if (id_is_valid (id))
+  else if (id_is_valid (id))
     link = g_hash_table_lookup (self->by_id, id);
   if (link == NULL)
     {
@@ -920,7 +968,7 @@ tc_inbox_acknowledge (TcInbox *self, const char *id, GError **error)
   if (!sync_dir (self, &sync_error))
     g_message ("inbox %s: acknowledged %s: %s", self->dir, message->id, sync_error->message);
 
-  g_debug ("inbox %s: acknowledged %s", self->dir, message->id);
+  tc_debug ("inbox %s: acknowledged %s", self->dir, message->id);
   if (g_hash_table_lookup (self->by_key, message->dedupe_key) == message)
     g_hash_table_remove (self->by_key, message->dedupe_key);
   remember_acknowledged (self, message->dedupe_key);
@@ -931,6 +979,17 @@ tc_inbox_acknowledge (TcInbox *self, const char *id, GError **error)
   return TRUE;
 }
 
+/* Opens a lazy inbox for reading; when it cannot be, it holds nothing
+ * (logged). */
+static void
+ensure_open_to_read (TcInbox *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!self->destroyed && !ensure_open (self, &error))
+    g_message ("inbox %s: %s", self->dir, error->message);
+}
+
 GPtrArray *
 tc_inbox_list (TcInbox *self)
 {
@@ -939,6 +998,7 @@ tc_inbox_list (TcInbox *self)
 
   g_return_val_if_fail (TC_IS_INBOX (self), NULL);
 
+  ensure_open_to_read (self);
   list = g_ptr_array_new_full (self->messages.length, (GDestroyNotify) tc_inbox_message_unref);
   for (l = self->messages.head; l != NULL; l = l->next)
     g_ptr_array_add (list, tc_inbox_message_ref (l->data));
@@ -949,6 +1009,8 @@ guint
 tc_inbox_get_n_messages (TcInbox *self)
 {
   g_return_val_if_fail (TC_IS_INBOX (self), 0);
+
+  ensure_open_to_read (self);
   return self->messages.length;
 }
 
@@ -970,12 +1032,27 @@ tc_inbox_destroy (TcInbox *self, GError **error)
   g_return_val_if_fail (TC_IS_INBOX (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->dir_fd < 0)
+  if (self->destroyed)
     return TRUE;
-
+  self->destroyed = TRUE;
   clear_messages (self);
-  g_hash_table_remove_all (self->recent);
+  if (self->recent)
+    g_hash_table_remove_all (self->recent);
   g_queue_clear_full (&self->recent_keys, g_free);
+
+  /* A lazy inbox never opened may still hold what an earlier run left:
+   * open the directory, without making it. */
+  if (self->dir_fd < 0)
+    {
+      self->dir_fd = open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (self->dir_fd < 0 && errno == ENOENT)
+        return TRUE;
+      if (self->dir_fd < 0)
+        {
+          set_error_errno (error, errno, "Cannot destroy the inbox %s: opening it", self->dir);
+          return FALSE;
+        }
+    }
 
   /* Messages, moved-aside files and unfinished writes: all ours.  (When
    * the directory cannot be listed, rmdir() says why.) */
@@ -992,6 +1069,6 @@ tc_inbox_destroy (TcInbox *self, GError **error)
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot destroy the inbox %s: ", self->dir);
       return FALSE;
     }
-  g_debug ("inbox %s: destroyed", self->dir);
+  tc_debug ("inbox %s: destroyed", self->dir);
   return TRUE;
 }

@@ -52,6 +52,12 @@ G_DECLARE_FINAL_TYPE (TcInbox, tc_inbox, TC, INBOX, GObject)
  * earlier run stored; a file that cannot be read is logged and moved
  * aside to <name>.bad, never deleted. */
 TcInbox *tc_inbox_new (const char *dir, guint max_messages, guint64 max_bytes, GError **error);
+/* The same, done at the first use instead (store, acknowledge, list, count
+ * or destroy), so that an endpoint whose inbox is never used costs neither
+ * I/O nor tables: thousands start at once.  Never fails; when the directory
+ * cannot be made or read then, store and acknowledge fail with the reason,
+ * list and count log it and find nothing, and the next use tries again. */
+TcInbox *tc_inbox_new_lazy (const char *dir, guint max_messages, guint64 max_bytes);
 
 /* Stores a message durably.  TC_INBOX_STORED: @out_message (if non-NULL)
  * is the new message; TC_INBOX_DUPLICATE: it is the stored one when still

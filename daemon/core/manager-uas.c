@@ -9,6 +9,7 @@
  * owns on a shared stack is 404.  The rest goes to the endpoint.
  */
 #include "core/manager-private.h"
+#include "sip/debug.h"
 
 #define ALLOW "INVITE, ACK, CANCEL, BYE, INFO, UPDATE, MESSAGE, OPTIONS"
 #define ACCEPT "*/*"
@@ -137,7 +138,7 @@ on_stack_ack (TcSipStack *stack, TcSipDialog *dialog, TcSipMessage *ack, gpointe
   TcEndpoint *endpoint = route_request (user_data, ack);
 
   if (!endpoint || !tc_endpoint_session_handle_ack (endpoint, ack))
-    g_debug ("ACK for no session of ours");
+    tc_debug ("ACK for no session of ours");
 }
 
 static void
@@ -146,7 +147,7 @@ on_stack_cancelled (TcSipStack *stack, TcSipIncoming *invite, TcSipMessage *canc
   TcEndpoint *endpoint = route_request (user_data, tc_sip_incoming_get_request (invite));
 
   if (!endpoint || !tc_endpoint_session_handle_cancel (endpoint, invite, cancel))
-    g_debug ("CANCEL of an INVITE no session has");
+    tc_debug ("CANCEL of an INVITE no session has");
 }
 
 static void

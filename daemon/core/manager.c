@@ -21,6 +21,7 @@
 #include "core/core-error.h"
 #include "core/secrets.h"
 #include "media/devices.h"
+#include "sip/debug.h"
 #include "sip/trace.h"
 
 #define USER_AGENT "Tincan/" TC_VERSION
@@ -46,6 +47,12 @@ struct _TcManager {
   GNetworkMonitor *network;
   gulong network_id;
   guint network_timer;
+
+  /* The password look-ups of tc_manager_start() for endpoints on the
+   * shared stack (possibly thousands): said in one line once all are done,
+   * rather than one line each. */
+  guint lookups_pending;
+  guint lookups_found[TC_SECRET_STORE_MEMORY + 1]; /* by store; [NONE]: none stored */
 };
 
 G_DEFINE_FINAL_TYPE (TcManager, tc_manager, G_TYPE_OBJECT)
@@ -339,15 +346,11 @@ build_endpoint (TcManager *self, const char *id, TcEndpointSettings *settings, g
       return NULL;
     }
 
+  /* Opened at its first use: pending messages of an earlier run are found
+   * then (ListPendingMessages, the next MESSAGE). */
   inbox_dir = g_build_filename (self->config.data_dir, "inbox", id, NULL);
   inbox =
-    tc_inbox_new (inbox_dir, settings->inbox_size, (guint64) settings->inbox_size * settings->max_message_size, error);
-  if (!inbox)
-    {
-      if (own)
-        stack_entry_free (entry);
-      return NULL;
-    }
+    tc_inbox_new_lazy (inbox_dir, settings->inbox_size, (guint64) settings->inbox_size * settings->max_message_size);
   contact_user = make_contact_user (entry, settings, id);
   contact = make_contact (entry, contact_user, settings->transport);
   endpoint = tc_endpoint_new (id, g_steal_pointer (&owned), entry->stack, contact_user, contact, inbox);
@@ -371,8 +374,8 @@ announce_endpoint (TcManager *self, TcEndpoint *endpoint)
     g_message ("endpoint %s: %s (%s), contact %s", tc_endpoint_get_id (endpoint), tc_endpoint_get_uri (endpoint),
                tc_endpoint_kind_to_string (tc_endpoint_get_kind (endpoint)), tc_endpoint_get_contact (endpoint));
   else
-    g_debug ("endpoint %s: %s (%s), contact %s", tc_endpoint_get_id (endpoint), tc_endpoint_get_uri (endpoint),
-             tc_endpoint_kind_to_string (tc_endpoint_get_kind (endpoint)), tc_endpoint_get_contact (endpoint));
+    tc_debug ("endpoint %s: %s (%s), contact %s", tc_endpoint_get_id (endpoint), tc_endpoint_get_uri (endpoint),
+              tc_endpoint_kind_to_string (tc_endpoint_get_kind (endpoint)), tc_endpoint_get_contact (endpoint));
   g_signal_emit (self, signals[SIGNAL_ENDPOINT_ADDED], 0, endpoint);
 }
 
@@ -411,6 +414,21 @@ typedef struct {
 } LookupData;
 
 static void
+report_shared_passwords (TcManager *self)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->lookups_found); i++)
+    if (self->lookups_found[i])
+      g_string_append_printf (text, "%s%s %u", text->len ? ", " : "",
+                              i == TC_SECRET_STORE_NONE ? "none stored" : tc_secret_store_to_string ((TcSecretStore) i),
+                              self->lookups_found[i]);
+  if (text->len)
+    g_message ("endpoints on the shared SIP stack, passwords: %s", text->str);
+  memset (self->lookups_found, 0, sizeof self->lookups_found);
+}
+
+static void
 on_password_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   LookupData *data = user_data;
@@ -421,14 +439,28 @@ on_password_looked_up (GObject *source, GAsyncResult *result, gpointer user_data
   password = tc_secrets_lookup_finish (TC_SECRETS (source), result, &store, &error);
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      TcManager *self = data->manager;
+      gboolean own = g_hash_table_contains (self->stacks, data->endpoint);
+
+      if (!password)
+        store = TC_SECRET_STORE_NONE;
       if (error)
         g_warning ("endpoint %s: no password: %s", tc_endpoint_get_id (data->endpoint), error->message);
+      else if (!own)
+        {
+          if (store < G_N_ELEMENTS (self->lookups_found))
+            self->lookups_found[store]++;
+          tc_debug ("endpoint %s: password from the %s", tc_endpoint_get_id (data->endpoint),
+                    password ? tc_secret_store_to_string (store) : "(none stored)");
+        }
       else if (!password)
         g_message ("endpoint %s: no password is stored", tc_endpoint_get_id (data->endpoint));
       else
         g_message ("endpoint %s: password from the %s", tc_endpoint_get_id (data->endpoint),
                    tc_secret_store_to_string (store));
-      tc_endpoint_set_password (data->endpoint, password, password ? store : TC_SECRET_STORE_NONE);
+      if (!own && --self->lookups_pending == 0)
+        report_shared_passwords (self);
+      tc_endpoint_set_password (data->endpoint, password, store);
     }
   g_object_unref (data->endpoint);
   g_free (data);
@@ -514,6 +546,8 @@ tc_manager_start (TcManager *self)
       data = g_new0 (LookupData, 1);
       data->manager = self;
       data->endpoint = g_object_ref (endpoint);
+      if (!g_hash_table_contains (self->stacks, endpoint))
+        self->lookups_pending++;
       tc_secrets_lookup_async (self->secrets, account->id, self->cancellable, on_password_looked_up, data);
     }
   if (accounts->len == 0 && problems->len == 0 && self->config.default_endpoint)

@@ -18,6 +18,7 @@
 
 #include "sip/builder.h"
 #include "sip/clock.h"
+#include "sip/debug.h"
 #include "sip/route.h"
 #include "sip/sip-error.h"
 #include "sip/transport.h"
@@ -83,6 +84,9 @@ struct _TcRegistration {
   guint granted;
   TcSipFlow *flow; /* of the last successful REGISTER; held when reliable */
   gulong flow_closed_id;
+
+  const TcRegistrationObserver *observer; /* NULL once forgotten */
+  gpointer observer_data;
 };
 
 G_DEFINE_FINAL_TYPE (TcRegistration, tc_registration, G_TYPE_OBJECT)
@@ -236,11 +240,11 @@ on_timer (gpointer user_data)
   switch (self->state)
     {
     case TC_REGISTRATION_STATE_REGISTERED:
-      g_debug ("registration %s: refreshing the binding", self->aor);
+      tc_debug ("registration %s: refreshing the binding", self->aor);
       start_register (self, 0, "", NULL);
       break;
     case TC_REGISTRATION_STATE_ERROR:
-      g_debug ("registration %s: retrying", self->aor);
+      tc_debug ("registration %s: retrying", self->aor);
       start_register (self, 0, "", NULL);
       break;
     case TC_REGISTRATION_STATE_UNREGISTERED:
@@ -299,9 +303,9 @@ enter_state (TcRegistration *self, TcRegistrationState new_state, guint status, 
   if (new_state == old_state)
     return;
 
-  g_debug ("registration %s: %s -> %s (%u %s%s%s)", self->aor, tc_registration_state_to_string (old_state),
-           tc_registration_state_to_string (new_state), status, reason ? reason : "", cause ? ", " : "",
-           cause ? cause : "");
+  tc_debug ("registration %s: %s -> %s (%u %s%s%s)", self->aor, tc_registration_state_to_string (old_state),
+            tc_registration_state_to_string (new_state), status, reason ? reason : "", cause ? ", " : "",
+            cause ? cause : "");
 #define EDGE(a, b) (old_state == TC_REGISTRATION_STATE_##a && new_state == TC_REGISTRATION_STATE_##b)
   g_assert (/* register(), a refresh, a retry, a lost connection, a network change */
             EDGE (UNREGISTERED, REGISTERING) || EDGE (REJECTED, REGISTERING) || EDGE (ERROR, REGISTERING) ||
@@ -342,6 +346,8 @@ enter_state (TcRegistration *self, TcRegistrationState new_state, guint status, 
       break;
     }
 
+  if (self->observer && self->observer->state_changed)
+    self->observer->state_changed (self, old_state, status, reason ? reason : "", message, cause, self->observer_data);
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, (int) old_state, status, reason ? reason : "", message, cause);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
@@ -522,7 +528,7 @@ start_register (TcRegistration *self, guint status, const char *reason, const ch
   self->got_423 = FALSE;
   if (!issue (self, FALSE, &error))
     {
-      g_debug ("registration %s: cannot send REGISTER: %s", self->aor, error->message);
+      tc_debug ("registration %s: cannot send REGISTER: %s", self->aor, error->message);
       enter_state (self, TC_REGISTRATION_STATE_REGISTERING, status, reason, NULL, cause);
       enter_state (self, TC_REGISTRATION_STATE_REJECTED, 500, error->message, NULL, "invalid-request");
       return;
@@ -542,7 +548,7 @@ fail (TcRegistration *self, guint status, const char *reason, TcSipMessage *resp
     self->retry_delay_us = (gint64) retry_after.seconds * G_TIME_SPAN_SECOND;
   else
     self->retry_delay_us = backoff_delay (self);
-  g_debug ("registration %s: next try in %" G_GINT64_FORMAT " ms", self->aor, self->retry_delay_us / 1000);
+  tc_debug ("registration %s: next try in %" G_GINT64_FORMAT " ms", self->aor, self->retry_delay_us / 1000);
   enter_state (self, TC_REGISTRATION_STATE_ERROR, status, reason, response, cause);
 }
 
@@ -561,7 +567,7 @@ accept_2xx (TcRegistration *self, TcSipRequest *request, TcSipMessage *response,
     granted = self->expires; /* neither said: what we asked for */
   if (!ours || granted <= 0)
     {
-      g_debug ("registration %s: the %u does not bind our Contact", self->aor, tc_sip_message_get_status (response));
+      tc_debug ("registration %s: the %u does not bind our Contact", self->aor, tc_sip_message_get_status (response));
       fail (self, tc_sip_message_get_status (response), reason, response, "no-binding");
       return;
     }
@@ -578,11 +584,11 @@ accept_2xx (TcRegistration *self, TcSipRequest *request, TcSipMessage *response,
       self->route_set = g_steal_pointer (&route_set);
     }
   else
-    g_debug ("registration %s: Service-Route ignored: %s", self->aor, error->message);
+    tc_debug ("registration %s: Service-Route ignored: %s", self->aor, error->message);
   keep_flow (self, tc_sip_request_get_flow (request));
   self->refresh_delay_us = refresh_delay (self, self->granted);
-  g_debug ("registration %s: bound for %u s, refresh in %" G_GINT64_FORMAT " ms", self->aor, self->granted,
-           self->refresh_delay_us / 1000);
+  tc_debug ("registration %s: bound for %u s, refresh in %" G_GINT64_FORMAT " ms", self->aor, self->granted,
+            self->refresh_delay_us / 1000);
   enter_state (self, TC_REGISTRATION_STATE_REGISTERED, tc_sip_message_get_status (response), reason, response, NULL);
 }
 
@@ -595,7 +601,7 @@ retry_423 (TcRegistration *self, TcSipMessage *response)
 
   if (self->got_423 || min_expires <= self->expires || min_expires > G_MAXUINT32 / 2)
     return FALSE;
-  g_debug ("registration %s: 423, asking for %" G_GINT64_FORMAT " s", self->aor, min_expires);
+  tc_debug ("registration %s: 423, asking for %" G_GINT64_FORMAT " s", self->aor, min_expires);
   self->got_423 = TRUE;
   self->expires = (guint) min_expires;
   if (!issue (self, FALSE, &error))
@@ -686,17 +692,19 @@ on_flow_closed (TcSipFlow *flow, const GError *cause, gpointer user_data)
   TcRegistration *self = TC_REGISTRATION (user_data);
   g_autoptr (TcRegistration) hold = g_object_ref (self);
   g_autofree char *remote = describe_flow (self, flow);
+  const char *lost;
 
-  g_debug ("registration %s: the connection to %s closed: %s", self->aor, remote,
-           cause ? cause->message : "orderly close");
+  tc_debug ("registration %s: the connection to %s closed: %s", self->aor, remote,
+            cause ? cause->message : "orderly close");
   drop_flow (self, FALSE);
   /* The closed set of Endpoint.ConnectionLost: keep-alives that went
    * unanswered, a failed read or write, or the peer closing. */
-  g_signal_emit (self, signals[SIGNAL_CONNECTION_LOST], 0,
-                 !cause                                                      ? "closed"
-                 : g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? "keepalive-timeout"
-                                                                             : "transport-error",
-                 remote);
+  lost = !cause                                                      ? "closed"
+         : g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? "keepalive-timeout"
+                                                                     : "transport-error";
+  if (self->observer && self->observer->connection_lost)
+    self->observer->connection_lost (self, lost, remote, self->observer_data);
+  g_signal_emit (self, signals[SIGNAL_CONNECTION_LOST], 0, lost, remote);
   if (!self->stack)
     return; /* disposed by a handler */
   switch (self->state)
@@ -744,8 +752,19 @@ tc_registration_new (TcSipStack *stack, const TcRegistrationConfig *config)
   self->retry_base_us = config->retry_base_us > 0 ? config->retry_base_us : 30 * G_TIME_SPAN_SECOND;
   self->retry_max_us = MAX (config->retry_max_us, self->retry_base_us);
   self->expires = config->expires;
+  self->observer = config->observer;
+  self->observer_data = config->observer_data;
   clear_grants (self);
   return self;
+}
+
+void
+tc_registration_forget_observer (TcRegistration *self)
+{
+  g_return_if_fail (TC_IS_REGISTRATION (self));
+
+  self->observer = NULL;
+  self->observer_data = NULL;
 }
 
 TcRegistrationState
@@ -772,7 +791,7 @@ tc_registration_register (TcRegistration *self)
     case TC_REGISTRATION_STATE_REGISTERING:
       break; /* already under way */
     case TC_REGISTRATION_STATE_UNREGISTERING:
-      g_debug ("registration %s: register() while unregistering: ignored", self->aor);
+      tc_debug ("registration %s: register() while unregistering: ignored", self->aor);
       break;
     }
 }
@@ -802,7 +821,7 @@ tc_registration_unregister (TcRegistration *self)
       cancel_timer (self);
       if (!issue (self, TRUE, &error))
         {
-          g_debug ("registration %s: cannot send the removal: %s", self->aor, error->message);
+          tc_debug ("registration %s: cannot send the removal: %s", self->aor, error->message);
           enter_state (self, TC_REGISTRATION_STATE_UNREGISTERING, 0, "", NULL, NULL);
           enter_state (self, TC_REGISTRATION_STATE_UNREGISTERED, 500, error->message, NULL, "invalid-request");
           return;
@@ -824,7 +843,7 @@ tc_registration_network_changed (TcRegistration *self)
     case TC_REGISTRATION_STATE_REGISTERED:
     case TC_REGISTRATION_STATE_REGISTERING:
     case TC_REGISTRATION_STATE_ERROR:
-      g_debug ("registration %s: network change, renewing over a new flow", self->aor);
+      tc_debug ("registration %s: network change, renewing over a new flow", self->aor);
       /* The old connection may run from an address we no longer have. */
       abandon_request (self);
       drop_flow (self, TRUE);

@@ -65,7 +65,12 @@ const char *tc_registration_state_to_string (TcRegistrationState state);
  * @allow_events: Allow-Events value, or NULL
  * @retry_base_us: base of the back-off (RFC 5626: 30 s)
  * @retry_max_us: its ceiling (RFC 5626: 1800 s)
+ * @observer: (nullable): called as the signals are emitted, before their
+ *   handlers, with @observer_data: how the owner follows its registration
+ *   without a handler each (a closure per signal, thousands of endpoints)
  */
+typedef struct _TcRegistrationObserver TcRegistrationObserver;
+
 typedef struct {
   const char *aor;
   const char *display_name;
@@ -79,12 +84,22 @@ typedef struct {
   const char *allow_events;
   gint64 retry_base_us;
   gint64 retry_max_us;
+  const TcRegistrationObserver *observer;
+  gpointer observer_data;
 } TcRegistrationConfig;
 
 void tc_registration_config_init (TcRegistrationConfig *config);
 
 #define TC_TYPE_REGISTRATION (tc_registration_get_type ())
 G_DECLARE_FINAL_TYPE (TcRegistration, tc_registration, TC, REGISTRATION, GObject)
+
+/* The signals' arguments, then @user_data (the config's observer_data);
+ * a NULL member is not called. */
+struct _TcRegistrationObserver {
+  void (*state_changed) (TcRegistration *registration, TcRegistrationState previous, guint sip_status,
+                         const char *reason, TcSipMessage *message, const char *cause, gpointer user_data);
+  void (*connection_lost) (TcRegistration *registration, const char *cause, const char *remote, gpointer user_data);
+};
 
 /* Signals:
  *  "state-changed" (TcRegistrationState previous, guint sip_status,
@@ -99,6 +114,8 @@ G_DECLARE_FINAL_TYPE (TcRegistration, tc_registration, TC, REGISTRATION, GObject
  *      flow to the registrar closed. */
 
 TcRegistration *tc_registration_new (TcSipStack *stack, const TcRegistrationConfig *config);
+/* Stops calling the config's observer (its owner goes). */
+void tc_registration_forget_observer (TcRegistration *self);
 
 TcRegistrationState tc_registration_get_state (TcRegistration *self);
 /* Starts registering (from any state but unregistering), or refreshes

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "sip/debug.h"
 #include "sip/sip-error.h"
 
 typedef struct {
@@ -252,8 +253,8 @@ tc_sip_digest_cache_handle_challenge (TcSipDigestCache *cache, const TcSipMessag
   challenges = tc_sip_digest_select_challenges (response, error);
   if (!challenges)
     {
-      g_debug ("digest: %u response: %s", tc_sip_message_get_status (response),
-               tc_sip_digest_verdict_to_string (TC_SIP_DIGEST_VERDICT_FAIL_UNSUPPORTED));
+      tc_debug ("digest: %u response: %s", tc_sip_message_get_status (response),
+                tc_sip_digest_verdict_to_string (TC_SIP_DIGEST_VERDICT_FAIL_UNSUPPORTED));
       return TC_SIP_DIGEST_VERDICT_FAIL_UNSUPPORTED;
     }
 
@@ -262,10 +263,10 @@ tc_sip_digest_cache_handle_challenge (TcSipDigestCache *cache, const TcSipMessag
       const TcSipDigestChallenge *challenge = g_ptr_array_index (challenges, i);
       TcSipDigestVerdict v = realm_verdict (cache, request, challenge);
 
-      g_debug ("digest realm \"%s\": %s, %s%s: %s", tc_sip_digest_challenge_get_realm (challenge),
-               tc_sip_digest_algorithm_to_string (tc_sip_digest_challenge_get_algorithm (challenge)),
-               tc_sip_digest_challenge_get_qop_options (challenge) ? "qop" : "no qop",
-               tc_sip_digest_challenge_get_stale (challenge) ? ", stale" : "", tc_sip_digest_verdict_to_string (v));
+      tc_debug ("digest realm \"%s\": %s, %s%s: %s", tc_sip_digest_challenge_get_realm (challenge),
+                tc_sip_digest_algorithm_to_string (tc_sip_digest_challenge_get_algorithm (challenge)),
+                tc_sip_digest_challenge_get_qop_options (challenge) ? "qop" : "no qop",
+                tc_sip_digest_challenge_get_stale (challenge) ? ", stale" : "", tc_sip_digest_verdict_to_string (v));
       if (verdict_rank (v) > verdict_rank (verdict))
         verdict = v;
     }

@@ -10,6 +10,7 @@
 #include "sip/client-transaction.h"
 
 #include "sip/builder.h"
+#include "sip/debug.h"
 
 struct _TcSipClientTransaction {
   gint ref_count;
@@ -82,9 +83,9 @@ tc_sip_client_transaction_set_state (TcSipClientTransaction *self, TcSipClientTr
   if (new_state == old_state)
     return;
 
-  g_debug ("client transaction %p (%s): %s -> %s", (void *) self, self->invite ? "INVITE" : "non-INVITE",
-           tc_sip_client_transaction_state_to_string (old_state),
-           tc_sip_client_transaction_state_to_string (new_state));
+  tc_debug ("client transaction %p (%s): %s -> %s", (void *) self, self->invite ? "INVITE" : "non-INVITE",
+            tc_sip_client_transaction_state_to_string (old_state),
+            tc_sip_client_transaction_state_to_string (new_state));
 #define EDGE(a, b) \
   (old_state == TC_SIP_CLIENT_TRANSACTION_STATE_##a && new_state == TC_SIP_CLIENT_TRANSACTION_STATE_##b)
   g_assert (/* Figure 5: 1xx */
@@ -165,6 +166,14 @@ pass_response (TcSipClientTransaction *self, TcSipMessage *response)
   self->last_response = tc_sip_message_ref (response);
   if (self->callbacks.response)
     self->callbacks.response (self, response, self->user_data);
+  /* A non-INVITE transaction only absorbs retransmissions once Completed
+   * (Timer K): it lets its messages go then, so that thousands of them (a
+   * burst of REGISTERs) do not hold them for 5 s. */
+  if (!self->invite && self->state == TC_SIP_CLIENT_TRANSACTION_STATE_COMPLETED)
+    {
+      g_clear_pointer (&self->last_response, tc_sip_message_unref);
+      g_clear_pointer (&self->request, tc_sip_message_unref);
+    }
 }
 
 static void
@@ -205,7 +214,7 @@ on_timeout_timer (gpointer user_data)
 
   /* RFC 3261 §17.1.1.2 Timer B, §17.1.2.2 Timer F: tell the TU (408) */
   self->timeout_timer = 0;
-  g_debug ("client transaction %p: Timer %s fired", (void *) self, self->invite ? "B" : "F");
+  tc_debug ("client transaction %p: Timer %s fired", (void *) self, self->invite ? "B" : "F");
   if (self->callbacks.timeout)
     self->callbacks.timeout (self, self->user_data);
   tc_sip_client_transaction_set_state (self, TC_SIP_CLIENT_TRANSACTION_STATE_TERMINATED);
@@ -308,7 +317,7 @@ send_ack (TcSipClientTransaction *self, TcSipMessage *response)
     {
       /* Both messages were parsed, so this does not happen; should it, the
        * server's Timer H ends its side (§17.2.1) */
-      g_debug ("client transaction %p: cannot build the ACK: %s", (void *) self, error->message);
+      tc_debug ("client transaction %p: cannot build the ACK: %s", (void *) self, error->message);
       return;
     }
   send_message (self, self->ack);
@@ -393,6 +402,10 @@ tc_sip_client_transaction_receive_response (TcSipClientTransaction *transaction,
   if (transaction->state == TC_SIP_CLIENT_TRANSACTION_STATE_TERMINATED)
     return FALSE;
 
+  /* Completed non-INVITE, its request let go: whatever matched the
+   * branch is a retransmission to absorb (RFC 3261 §17.1.2.2) */
+  if (!transaction->request)
+    return TRUE;
   /* RFC 3261 §17.1.3: the CSeq method must be the request's (a CANCEL's
    * response is not the INVITE's); the branch is the layer's to check */
   request_cseq = tc_sip_message_get_cseq (transaction->request);
@@ -401,8 +414,8 @@ tc_sip_client_transaction_receive_response (TcSipClientTransaction *transaction,
   if (cseq->seq != request_cseq->seq || cseq->method.len != method.len ||
       memcmp (cseq->method.str, method.str, method.len) != 0)
     {
-      g_debug ("client transaction %p: ignoring a response with CSeq %u %.*s", (void *) transaction, cseq->seq,
-               (int) cseq->method.len, cseq->method.str);
+      tc_debug ("client transaction %p: ignoring a response with CSeq %u %.*s", (void *) transaction, cseq->seq,
+                (int) cseq->method.len, cseq->method.str);
       return FALSE;
     }
 
@@ -431,7 +444,7 @@ tc_sip_client_transaction_transport_error (TcSipClientTransaction *transaction, 
     case TC_SIP_CLIENT_TRANSACTION_STATE_COMPLETED:
       /* RFC 3261 §17.1.4: inform the TU, then Terminated (Figures 5, 6) */
       self = tc_sip_client_transaction_ref (transaction);
-      g_debug ("client transaction %p: transport error: %s", (void *) self, error->message);
+      tc_debug ("client transaction %p: transport error: %s", (void *) self, error->message);
       if (self->callbacks.transport_error)
         self->callbacks.transport_error (self, error, self->user_data);
       tc_sip_client_transaction_set_state (self, TC_SIP_CLIENT_TRANSACTION_STATE_TERMINATED);

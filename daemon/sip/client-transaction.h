@@ -116,11 +116,14 @@ gboolean tc_sip_client_transaction_receive_response (TcSipClientTransaction *tra
 void tc_sip_client_transaction_transport_error (TcSipClientTransaction *transaction, const GError *error);
 
 TcSipClientTransactionState tc_sip_client_transaction_get_state (const TcSipClientTransaction *transaction);
-/* The request the transaction sends; borrowed. */
+/* The request the transaction sends; borrowed.  NULL once a non-INVITE
+ * transaction is Completed (it sends nothing more). */
 TcSipMessage *tc_sip_client_transaction_get_request (const TcSipClientTransaction *transaction);
 gboolean tc_sip_client_transaction_is_invite (const TcSipClientTransaction *transaction);
 gboolean tc_sip_client_transaction_is_reliable (const TcSipClientTransaction *transaction);
-/* The last response passed to the TU, or NULL; borrowed. */
+/* The last response passed to the TU, or NULL; borrowed.  A non-INVITE
+ * transaction keeps its final response only while passing it up: NULL
+ * once Completed. */
 TcSipMessage *tc_sip_client_transaction_get_last_response (const TcSipClientTransaction *transaction);
 
 /* RFC 3261 §17.1.1.3: the ACK for a 3xx–6xx @response to @invite: the

@@ -8,6 +8,7 @@
  */
 #include "sip/dialog-private.h"
 
+#include "sip/debug.h"
 #include "sip/sip-error.h"
 
 G_DEFINE_BOXED_TYPE (TcSipDialog, tc_sip_dialog, tc_sip_dialog_ref, tc_sip_dialog_unref)
@@ -38,8 +39,8 @@ tc_sip_dialog_set_state (TcSipDialog *self, TcSipDialogState new_state)
   if (new_state == old_state)
     return;
 
-  g_debug ("dialog %s;%s;%s: %s -> %s", self->call_id, self->local_tag, self->remote_tag,
-           tc_sip_dialog_state_to_string (old_state), tc_sip_dialog_state_to_string (new_state));
+  tc_debug ("dialog %s;%s;%s: %s -> %s", self->call_id, self->local_tag, self->remote_tag,
+            tc_sip_dialog_state_to_string (old_state), tc_sip_dialog_state_to_string (new_state));
 #define EDGE(a, b) (old_state == TC_SIP_DIALOG_STATE_##a && new_state == TC_SIP_DIALOG_STATE_##b)
   g_assert (EDGE (EARLY, CONFIRMED) ||  /* a 2xx received (UAC) or sent (UAS) */
             EDGE (EARLY, TERMINATED) || /* a 3xx–6xx ended the early dialog (§12.3) */
@@ -365,8 +366,8 @@ tc_sip_dialog_new_uac (TcSipMessage *request, TcSipMessage *response, gboolean s
   request_uri = tc_sip_message_get_request_uri (request);
   self->secure = secure_transport && request_uri && tc_sip_uri_get_scheme (request_uri) == TC_SIP_URI_SCHEME_SIPS;
 
-  g_debug ("dialog %s;%s;%s: created as UAC, %s", self->call_id, self->local_tag, self->remote_tag,
-           tc_sip_dialog_state_to_string (self->state));
+  tc_debug ("dialog %s;%s;%s: created as UAC, %s", self->call_id, self->local_tag, self->remote_tag,
+            tc_sip_dialog_state_to_string (self->state));
   return g_steal_pointer (&self);
 }
 
@@ -454,7 +455,7 @@ tc_sip_dialog_new_uas (TcSipMessage *request, const char *local_tag, GError **er
   self->secure =
     arrived_over_tls (request) && request_uri && tc_sip_uri_get_scheme (request_uri) == TC_SIP_URI_SCHEME_SIPS;
 
-  g_debug ("dialog %s;%s;%s: created as UAS, early", self->call_id, self->local_tag, self->remote_tag);
+  tc_debug ("dialog %s;%s;%s: created as UAS, early", self->call_id, self->local_tag, self->remote_tag);
   return g_steal_pointer (&self);
 }
 
@@ -895,8 +896,8 @@ tc_sip_dialog_update_remote_target (TcSipDialog *dialog, TcSipMessage *message)
   if (!target_from_contact (message, &target, &target_text, &error))
     {
       if (error)
-        g_debug ("dialog %s;%s;%s: remote target not refreshed: %s", dialog->call_id, dialog->local_tag,
-                 dialog->remote_tag, error->message);
+        tc_debug ("dialog %s;%s;%s: remote target not refreshed: %s", dialog->call_id, dialog->local_tag,
+                  dialog->remote_tag, error->message);
       return FALSE;
     }
   set_remote_target (dialog, g_steal_pointer (&target), g_steal_pointer (&target_text));
@@ -933,8 +934,8 @@ tc_sip_dialog_receive_request (TcSipDialog *dialog, TcSipMessage *request)
     return FALSE;
   if (dialog->remote_seq >= 0 && (gint64) cseq->seq <= dialog->remote_seq)
     {
-      g_debug ("dialog %s;%s;%s: CSeq %u not above %" G_GINT64_FORMAT ": out of order", dialog->call_id,
-               dialog->local_tag, dialog->remote_tag, cseq->seq, dialog->remote_seq);
+      tc_debug ("dialog %s;%s;%s: CSeq %u not above %" G_GINT64_FORMAT ": out of order", dialog->call_id,
+                dialog->local_tag, dialog->remote_tag, cseq->seq, dialog->remote_seq);
       return FALSE;
     }
   dialog->remote_seq = cseq->seq;

@@ -641,7 +641,7 @@ char *
 tc_sip_unquote (TcSipStr quoted)
 {
   const char *p = quoted.str, *end = quoted.str + quoted.len;
-  GString *out;
+  char *out, *q;
 
   if (!p)
     return NULL;
@@ -650,12 +650,15 @@ tc_sip_unquote (TcSipStr quoted)
       p++;
       end--;
     }
-  out = g_string_sized_new (end - p);
+  /* Sized to fit (a GString grows to a power of two): nonces, realms and
+   * GRUUs are kept per endpoint. */
+  out = q = g_malloc ((gsize) (end - p) + 1);
   for (; p < end; p++)
     {
       if (*p == '\\' && p + 1 < end)
         p++;
-      g_string_append_c (out, *p);
+      *q++ = *p;
     }
-  return g_string_free (out, FALSE);
+  *q = '\0';
+  return out;
 }

@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "sip/debug.h"
 #include "sip/net-transport-private.h"
 
 struct _TcSipNetStreamFlow {
@@ -122,7 +123,7 @@ stream_flow_close_with (TcSipNetStreamFlow *flow, const GError *cause)
 
   if (!self)
     return;
-  g_debug ("%s: closed%s%s", flow->desc, cause ? ": " : "", cause ? cause->message : "");
+  tc_debug ("%s: closed%s%s", flow->desc, cause ? ": " : "", cause ? cause->message : "");
   stream_flow_stop (flow);
   flow->transport = NULL;
   if (flow->outgoing && g_hash_table_lookup (self->outgoing, &flow->key) == flow)
@@ -256,7 +257,7 @@ on_stream_idle_timer (gpointer user_data)
     idle = 0;
   if (idle >= self->idle_timeout_us)
     {
-      g_debug ("%s: idle for %" G_GINT64_FORMAT " ms", flow->desc, idle / 1000);
+      tc_debug ("%s: idle for %" G_GINT64_FORMAT " ms", flow->desc, idle / 1000);
       stream_flow_close_with (flow, NULL);
       return;
     }
@@ -510,7 +511,7 @@ stream_flow_new (TcSipNetTransport *self, TcSipTransportType type, GIOStream *io
       flow->key.server_name = type == TC_SIP_TRANSPORT_TLS ? flow->server_name : NULL;
       g_hash_table_replace (self->outgoing, &flow->key, flow);
     }
-  g_debug ("%s: %s", flow->desc, target ? "connected" : "accepted");
+  tc_debug ("%s: %s", flow->desc, target ? "connected" : "accepted");
   return flow;
 }
 
@@ -591,7 +592,7 @@ connect_fail (TcSipNetConnect *attempt, GError *error)
         }
       else if (error->domain != G_TLS_ERROR)
         g_prefix_error (&error, "cannot connect to %s: ", attempt->desc);
-      g_debug ("%s", error->message);
+      tc_debug ("%s", error->message);
       connect_call_back (attempt, self, NULL, error);
     }
   if (attempt->tcp)
@@ -704,7 +705,7 @@ connect_start (TcSipNetTransport *self, const TcSipTarget *target)
   if (self->connect_timeout_us > 0)
     attempt->timer = tc_sip_clock_add_timer (attempt->clock, self->connect_timeout_us, on_connect_timer, attempt);
   g_hash_table_insert (self->connecting, &attempt->key, attempt);
-  g_debug ("%s: connecting", attempt->desc);
+  tc_debug ("%s: connecting", attempt->desc);
   g_socket_client_connect_async (self->client, G_SOCKET_CONNECTABLE (attempt->target.address), attempt->cancellable,
                                  on_tcp_connected, attempt);
   return attempt;
@@ -773,8 +774,8 @@ on_accept_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
     g_hash_table_remove (self->handshakes, accept);
   if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
     {
-      g_debug ("%s: TLS handshake failed: %s", accept->desc,
-               accept->timed_out ? "no handshake within read_timeout" : error->message);
+      tc_debug ("%s: TLS handshake failed: %s", accept->desc,
+                accept->timed_out ? "no handshake within read_timeout" : error->message);
       accept_free (accept, TRUE);
       return;
     }
@@ -812,7 +813,7 @@ accept_tls (TcSipNetTransport *self, GSocketConnection *tcp)
   accept->tls = tc_sip_net_tls_server_new (self, G_IO_STREAM (tcp), &error);
   if (!accept->tls)
     {
-      g_debug ("%s: %s", accept->desc, error->message);
+      tc_debug ("%s: %s", accept->desc, error->message);
       accept_free (accept, TRUE);
       return;
     }
@@ -842,13 +843,13 @@ on_listener_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
       if (!client)
         {
           if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            g_debug ("%s: accept failed: %s", tc_sip_transport_type_to_string (listener->type), error->message);
+            tc_debug ("%s: accept failed: %s", tc_sip_transport_type_to_string (listener->type), error->message);
           break;
         }
       if (self->max_connections && tc_sip_net_transport_get_n_connections (self) >= self->max_connections)
         {
-          g_debug ("%s: refusing a connection: %u connections open (max_connections)",
-                   tc_sip_transport_type_to_string (listener->type), self->max_connections);
+          tc_debug ("%s: refusing a connection: %u connections open (max_connections)",
+                    tc_sip_transport_type_to_string (listener->type), self->max_connections);
           g_socket_close (client, NULL);
           continue;
         }

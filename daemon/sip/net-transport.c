@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "sip/debug.h"
 #include "sip/net-transport-private.h"
 
 G_DEFINE_FINAL_TYPE (TcSipNetTransport, tc_sip_net_transport, TC_SIP_TYPE_TRANSPORT)
@@ -497,7 +498,7 @@ tc_sip_net_transport_listen (TcSipNetTransport *self, TcSipTransportType type, G
 
   {
     g_autofree char *where = tc_sip_net_describe (type, listener->address, NULL);
-    g_debug ("listening on %s (sent-by %s)", where, listener->sent_by_host);
+    tc_debug ("listening on %s (sent-by %s)", where, listener->sent_by_host);
   }
   return TRUE;
 }

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "sip/debug.h"
 #include "sip/net-transport-private.h"
 #include "sip/stun.h"
 
@@ -56,7 +57,7 @@ udp_send_to (TcSipNetListener *listener, GSocketAddress *to, GBytes *bytes, GErr
     {
       /* The socket buffer is full: as good as a datagram lost on the way;
        * the transactions retransmit (RFC 3261 §17.1.1.2). */
-      g_debug ("udp: send buffer full, datagram of %" G_GSIZE_FORMAT " bytes dropped", len);
+      tc_debug ("udp: send buffer full, datagram of %" G_GSIZE_FORMAT " bytes dropped", len);
       g_error_free (local);
       return TRUE;
     }
@@ -86,7 +87,7 @@ udp_flow_close_with (TcSipNetUdpFlow *flow, const GError *cause)
     {
       g_autofree char *desc = tc_sip_net_describe (TC_SIP_TRANSPORT_UDP, flow->listener->address,
                                                    tc_sip_flow_get_remote_address (TC_SIP_FLOW (flow)));
-      g_debug ("%s: flow failed: %s", desc, cause->message);
+      tc_debug ("%s: flow failed: %s", desc, cause->message);
     }
   udp_flow_stop (flow);
   flow->transport = NULL;
@@ -354,7 +355,7 @@ handle_stun (TcSipNetListener *listener, GInetSocketAddress *from, const guint8 
 
   if (!tc_sip_stun_parse (data, len, &stun, &error))
     {
-      g_debug ("udp: dropping a datagram: %s", error->message);
+      tc_debug ("udp: dropping a datagram: %s", error->message);
       return;
     }
   if (stun.method != TC_SIP_STUN_METHOD_BINDING)
@@ -368,7 +369,7 @@ handle_stun (TcSipNetListener *listener, GInetSocketAddress *from, const guint8 
 
           /* RFC 5626 §8: answer on the SIP port; the peer learns its mapping */
           if (!udp_send_to (listener, G_SOCKET_ADDRESS (from), response, &error))
-            g_debug ("udp: cannot answer a STUN Binding request: %s", error->message);
+            tc_debug ("udp: cannot answer a STUN Binding request: %s", error->message);
         }
       break;
     case TC_SIP_STUN_CLASS_SUCCESS:
@@ -410,7 +411,7 @@ handle_datagram (TcSipNetListener *listener, GInetSocketAddress *from, const gui
       if (tc_sip_stun_looks_like (data, len))
         handle_stun (listener, from, data, len);
       else if (!is_whitespace (data, len))
-        g_debug ("udp: dropping a datagram of %" G_GSIZE_FORMAT " bytes that is neither SIP nor STUN", len);
+        tc_debug ("udp: dropping a datagram of %" G_GSIZE_FORMAT " bytes that is neither SIP nor STUN", len);
       return;
     }
   if (data[0] == ' ' && is_whitespace (data, len))
@@ -430,7 +431,7 @@ handle_datagram (TcSipNetListener *listener, GInetSocketAddress *from, const gui
     }
   else
     {
-      g_debug ("udp: bad message of %" G_GSIZE_FORMAT " bytes: %s", len, error->message);
+      tc_debug ("udp: bad message of %" G_GSIZE_FORMAT " bytes: %s", len, error->message);
       tc_sip_transport_emit_bad_message (TC_SIP_TRANSPORT (self), bytes, TC_SIP_FLOW (flow), error);
     }
 }
@@ -456,7 +457,7 @@ on_udp_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
   if (n < 0)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        g_debug ("udp: receive error: %s", error->message);
+        tc_debug ("udp: receive error: %s", error->message);
       return G_SOURCE_CONTINUE;
     }
   for (gint i = 0; i < n; i++)

@@ -5,6 +5,7 @@
  */
 #include "sip/redirect.h"
 
+#include "sip/debug.h"
 #include "sip/sip-error.h"
 
 typedef struct {
@@ -172,7 +173,7 @@ tc_sip_redirect_add_response (TcSipRedirect *redirect, TcSipMessage *response)
   redirect->last_status = status;
   if (status < 300 || status >= 400 || status == 305 || status == 380)
     {
-      g_debug ("redirect: a %u response is not followed", status);
+      tc_debug ("redirect: a %u response is not followed", status);
       redirect->response_outcome = TC_SIP_REDIRECT_NOT_FOLLOWED;
       return redirect->response_outcome;
     }
@@ -187,13 +188,13 @@ tc_sip_redirect_add_response (TcSipRedirect *redirect, TcSipMessage *response)
       uri = tc_sip_uri_parse (contact->addr.uri.str, contact->addr.uri.len, NULL);
       if (!uri || !scheme_allowed (redirect, uri))
         {
-          g_debug ("redirect: Contact %.*s dropped (scheme)", (int) contact->addr.uri.len, contact->addr.uri.str);
+          tc_debug ("redirect: Contact %.*s dropped (scheme)", (int) contact->addr.uri.len, contact->addr.uri.str);
           continue;
         }
       if (already_known (redirect, uri))
         {
-          g_debug ("redirect: Contact %.*s already tried or queued", (int) contact->addr.uri.len,
-                   contact->addr.uri.str);
+          tc_debug ("redirect: Contact %.*s already tried or queued", (int) contact->addr.uri.len,
+                    contact->addr.uri.str);
           n_known++;
           continue;
         }

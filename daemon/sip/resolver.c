@@ -24,6 +24,7 @@
 
 #include <string.h>
 
+#include "sip/debug.h"
 #include "sip/sip-error.h"
 
 struct _TcSipResolver {
@@ -176,8 +177,8 @@ on_name_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &query->error);
 
   query->addresses = order_by_family (addresses, lookup->family);
-  g_debug ("resolver: %s: A/AAAA %s: %u addresses%s%s", lookup->uri, query->name, g_list_length (query->addresses),
-           query->error ? ", " : "", query->error ? query->error->message : "");
+  tc_debug ("resolver: %s: A/AAAA %s: %u addresses%s%s", lookup->uri, query->name, g_list_length (query->addresses),
+            query->error ? ", " : "", query->error ? query->error->message : "");
   lookup->pending--;
   lookup_step (ref->task);
   query_ref_free (ref);
@@ -210,8 +211,8 @@ on_srv_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   SrvQuery *query = ref->query;
 
   query->srv = g_resolver_lookup_service_finish (G_RESOLVER (source), result, &query->error);
-  g_debug ("resolver: %s: SRV %s: %u targets%s%s", lookup->uri, query->rrname, g_list_length (query->srv),
-           query->error ? ", " : "", query->error ? query->error->message : "");
+  tc_debug ("resolver: %s: SRV %s: %u targets%s%s", lookup->uri, query->rrname, g_list_length (query->srv),
+            query->error ? ", " : "", query->error ? query->error->message : "");
   if (!query->error && !g_cancellable_is_cancelled (g_task_get_cancellable (ref->task)))
     {
       for (GList *l = query->srv; l; l = l->next)
@@ -397,7 +398,7 @@ lookup_complete (GTask *task)
       GError *error = NULL;
 
       failure = lookup_describe_failure (lookup);
-      g_debug ("resolver: %s: no target (%s)", lookup->uri, failure);
+      tc_debug ("resolver: %s: no target (%s)", lookup->uri, failure);
       tc_sip_set_error (&error, TC_SIP_ERROR_NO_TARGET, 503, "no server found for %s: %s", lookup->host, failure);
       g_task_return_error (task, error);
       return;
@@ -408,7 +409,7 @@ lookup_complete (GTask *task)
 
       g_string_append_printf (text, "%s%s", i ? ", " : "", one);
     }
-  g_debug ("resolver: %s -> %s", lookup->uri, text->str);
+  tc_debug ("resolver: %s -> %s", lookup->uri, text->str);
   g_task_return_pointer (task, g_steal_pointer (&targets), (GDestroyNotify) g_array_unref);
 }
 
@@ -651,7 +652,7 @@ tc_sip_resolver_blacklist (TcSipResolver *self, const TcSipTarget *target, gint6
   {
     g_autofree char *text = tc_sip_target_to_string (target);
 
-    g_debug ("resolver: %s blacklisted for %" G_GINT64_FORMAT " ms", text, duration_us / 1000);
+    tc_debug ("resolver: %s blacklisted for %" G_GINT64_FORMAT " ms", text, duration_us / 1000);
   }
 }
 

@@ -68,7 +68,8 @@ tc_sip_route_set_new (const TcSipUri *outbound_proxy)
  * Fails with %TC_SIP_ERROR_INVALID_ARGUMENT when @register_2xx is not a
  * 2xx to REGISTER, or a Service-Route value is not a SIP or SIPS URI.
  *
- * Returns: (transfer full) (nullable): the new route set
+ * Returns: (transfer full) (nullable): the route set (a reference to @base, or
+ *   a shared empty set, when the 2xx adds no Service-Route to it)
  */
 TcSipRouteSet *
 tc_sip_route_set_from_service_route (const TcSipRouteSet *base, TcSipMessage *register_2xx, GError **error)
@@ -90,6 +91,19 @@ tc_sip_route_set_from_service_route (const TcSipRouteSet *base, TcSipMessage *re
   routes = tc_sip_route_parse_service_route (register_2xx, error);
   if (!routes)
     return NULL;
+  /* No Service-Route (the common case): @base itself when it holds only
+   * its outbound proxy, one shared empty set when there is none; these are
+   * kept per registration, thousands of them. */
+  if (routes->len == 0 && base && base->uris->len == (base->outbound_proxy ? 1u : 0u))
+    return tc_sip_route_set_ref ((TcSipRouteSet *) base);
+  if (routes->len == 0 && !base)
+    {
+      static TcSipRouteSet *empty;
+
+      if (g_once_init_enter (&empty))
+        g_once_init_leave (&empty, route_set_alloc (NULL));
+      return tc_sip_route_set_ref (empty);
+    }
   set = route_set_alloc (base ? base->outbound_proxy : NULL);
   for (i = 0; i < routes->len; i++)
     {

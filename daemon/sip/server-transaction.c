@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "sip/builder.h"
+#include "sip/debug.h"
 
 /* RFC 3261 §17.2.1: a 100 (Trying) goes out unless the TU answers within 200 ms. */
 #define TRYING_DELAY (200 * G_TIME_SPAN_MILLISECOND)
@@ -115,8 +116,8 @@ on_timer_g (gpointer user_data)
   /* RFC 3261 §17.2.1: resend, and set Timer G to MIN (2 * previous, T2) */
   self->timer_g_interval = MIN (2 * self->timer_g_interval, self->timers.t2);
   self->timer_g = tc_sip_clock_add_timer (self->clock, self->timer_g_interval, on_timer_g, self);
-  g_debug ("server transaction %s: Timer G fired, retransmitting %u", self->id,
-           tc_sip_message_get_status (self->last_response));
+  tc_debug ("server transaction %s: Timer G fired, retransmitting %u", self->id,
+            tc_sip_message_get_status (self->last_response));
   send_last_response (self);
 }
 
@@ -127,7 +128,7 @@ on_timer_h (gpointer user_data)
 
   /* RFC 3261 §17.2.1: no ACK came; tell the TU, then terminate */
   self->timer_h = 0;
-  g_debug ("server transaction %s: Timer H fired, no ACK", self->id);
+  tc_debug ("server transaction %s: Timer H fired, no ACK", self->id);
   if (self->callbacks.timeout)
     self->callbacks.timeout (self, self->user_data);
   set_state (self, TC_SIP_SERVER_TRANSACTION_STATE_TERMINATED);
@@ -152,8 +153,8 @@ set_state (TcSipServerTransaction *self, TcSipServerTransactionState new_state)
   if (new_state == old_state)
     return;
 
-  g_debug ("server transaction %s: %s -> %s", self->id, tc_sip_server_transaction_state_to_string (old_state),
-           tc_sip_server_transaction_state_to_string (new_state));
+  tc_debug ("server transaction %s: %s -> %s", self->id, tc_sip_server_transaction_state_to_string (old_state),
+            tc_sip_server_transaction_state_to_string (new_state));
 #define EDGE(a, b) \
   (old_state == TC_SIP_SERVER_TRANSACTION_STATE_##a && new_state == TC_SIP_SERVER_TRANSACTION_STATE_##b)
   g_assert (self->invite ? (EDGE (PROCEEDING, ACCEPTED)      /* 2xx from TU (RFC 6026) */
@@ -242,7 +243,7 @@ on_trying_timer (gpointer user_data)
       g_warning ("server transaction %s: cannot build 100 (Trying): %s", self->id, error->message);
       return;
     }
-  g_debug ("server transaction %s: no response from the TU within 200 ms, sending 100", self->id);
+  tc_debug ("server transaction %s: no response from the TU within 200 ms, sending 100", self->id);
   set_last_response (self, trying);
   send_last_response (self);
 }
@@ -357,8 +358,8 @@ receive_ack (TcSipServerTransaction *self, TcSipMessage *ack)
     case TC_SIP_SERVER_TRANSACTION_STATE_PROCEEDING:
       /* no final response was sent: nothing to acknowledge */
     case TC_SIP_SERVER_TRANSACTION_STATE_TERMINATED:
-      g_debug ("server transaction %s: ACK absorbed in %s", self->id,
-               tc_sip_server_transaction_state_to_string (self->state));
+      tc_debug ("server transaction %s: ACK absorbed in %s", self->id,
+                tc_sip_server_transaction_state_to_string (self->state));
       break;
     }
 }
@@ -383,7 +384,7 @@ tc_sip_server_transaction_receive_request (TcSipServerTransaction *transaction, 
   own_method = tc_sip_message_get_method_name (self->request);
   if (method.len != own_method.len || memcmp (method.str, own_method.str, method.len) != 0)
     {
-      g_debug ("server transaction %s: ignoring a %.*s", self->id, (int) method.len, method.str);
+      tc_debug ("server transaction %s: ignoring a %.*s", self->id, (int) method.len, method.str);
       return;
     }
 
@@ -396,9 +397,9 @@ tc_sip_server_transaction_receive_request (TcSipServerTransaction *transaction, 
       /* RFC 3261 §17.2.1, §17.2.2: resend the final response */
       if (self->last_response)
         {
-          g_debug ("server transaction %s: retransmission in %s, resending %u", self->id,
-                   tc_sip_server_transaction_state_to_string (self->state),
-                   tc_sip_message_get_status (self->last_response));
+          tc_debug ("server transaction %s: retransmission in %s, resending %u", self->id,
+                    tc_sip_server_transaction_state_to_string (self->state),
+                    tc_sip_message_get_status (self->last_response));
           send_last_response (self);
         }
       break;
@@ -408,8 +409,8 @@ tc_sip_server_transaction_receive_request (TcSipServerTransaction *transaction, 
       /* RFC 6026 §8.7: not passed to the TU */
     case TC_SIP_SERVER_TRANSACTION_STATE_CONFIRMED:
     case TC_SIP_SERVER_TRANSACTION_STATE_TERMINATED:
-      g_debug ("server transaction %s: retransmission absorbed in %s", self->id,
-               tc_sip_server_transaction_state_to_string (self->state));
+      tc_debug ("server transaction %s: retransmission absorbed in %s", self->id,
+                tc_sip_server_transaction_state_to_string (self->state));
       break;
     }
 }
@@ -457,8 +458,8 @@ tc_sip_server_transaction_respond (TcSipServerTransaction *transaction, TcSipMes
     case TC_SIP_SERVER_TRANSACTION_STATE_TERMINATED:
       break;
     }
-  g_debug ("server transaction %s: %u from the TU refused in %s", self->id, status,
-           tc_sip_server_transaction_state_to_string (self->state));
+  tc_debug ("server transaction %s: %u from the TU refused in %s", self->id, status,
+            tc_sip_server_transaction_state_to_string (self->state));
   return FALSE;
 }
 
@@ -477,8 +478,8 @@ tc_sip_server_transaction_transport_error (TcSipServerTransaction *transaction, 
     case TC_SIP_SERVER_TRANSACTION_STATE_ACCEPTED:
     case TC_SIP_SERVER_TRANSACTION_STATE_COMPLETED:
       /* RFC 3261 §17.2.4, Figures 7 and 8: inform the TU, terminate */
-      g_debug ("server transaction %s: transport error in %s: %s", self->id,
-               tc_sip_server_transaction_state_to_string (self->state), error->message);
+      tc_debug ("server transaction %s: transport error in %s: %s", self->id,
+                tc_sip_server_transaction_state_to_string (self->state), error->message);
       if (self->callbacks.transport_error)
         self->callbacks.transport_error (self, error, self->user_data);
       set_state (self, TC_SIP_SERVER_TRANSACTION_STATE_TERMINATED);
@@ -487,8 +488,8 @@ tc_sip_server_transaction_transport_error (TcSipServerTransaction *transaction, 
     case TC_SIP_SERVER_TRANSACTION_STATE_CONFIRMED:
     case TC_SIP_SERVER_TRANSACTION_STATE_TERMINATED:
       /* nothing of ours is being sent in these states */
-      g_debug ("server transaction %s: transport error ignored in %s: %s", self->id,
-               tc_sip_server_transaction_state_to_string (self->state), error->message);
+      tc_debug ("server transaction %s: transport error ignored in %s: %s", self->id,
+                tc_sip_server_transaction_state_to_string (self->state), error->message);
       break;
     }
 }

@@ -7,6 +7,7 @@
  */
 #include "sip/stack-request-private.h"
 
+#include "sip/debug.h"
 #include "sip/sip-error.h"
 
 /* ---- INVITE: dialogs of the forks ---------------------------------------- */
@@ -30,7 +31,7 @@ tc_sip_request_early_dialog_for (TcSipRequest *request, TcSipMessage *response)
                                   &error);
   if (!dialog)
     {
-      g_debug ("no dialog from %u response: %s", tc_sip_message_get_status (response), error->message);
+      tc_debug ("no dialog from %u response: %s", tc_sip_message_get_status (response), error->message);
       return NULL;
     }
   g_ptr_array_add (request->early, dialog);
@@ -65,7 +66,7 @@ ack_send_built (TcSipStack *stack, const char *dialog_id, TcSipMessageBuilder *b
   if (entry)
     tc_sip_stack_send_ack (stack, entry, ack, target, flow);
   else if (!tc_sip_transaction_layer_send_stateless (stack->layer, ack, target, flow, &error))
-    g_debug ("sending ACK: %s", error->message);
+    tc_debug ("sending ACK: %s", error->message);
 }
 
 typedef struct {
@@ -88,7 +89,7 @@ on_ack_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       TcSipStackDialog *entry = tc_sip_stack_lookup_dialog (lookup->stack, lookup->dialog_id);
 
-      g_debug ("no target for the ACK: %s", error->message);
+      tc_debug ("no target for the ACK: %s", error->message);
       if (entry)
         entry->ack_resolving = FALSE;
     }
@@ -174,7 +175,7 @@ end_with_bye (TcSipRequest *request, TcSipDialog *dialog)
     }
   if (!sent)
     {
-      g_debug ("cannot send BYE: %s", error->message);
+      tc_debug ("cannot send BYE: %s", error->message);
       tc_sip_stack_end_dialog (request->stack, dialog);
     }
 }
@@ -247,7 +248,7 @@ tc_sip_request_invite_2xx (TcSipRequest *request, TcSipMessage *response)
       return;
     }
   if (!tc_sip_dialog_confirm (dialog, response, &error))
-    g_debug ("confirming dialog: %s", error->message);
+    tc_debug ("confirming dialog: %s", error->message);
   request->confirmed = tc_sip_dialog_ref (dialog);
 
   /* The other early dialogs of this INVITE are over (§13.2.2.4). */

@@ -9,6 +9,7 @@
  */
 #include "sip/stack-request-private.h"
 
+#include "sip/debug.h"
 #include "sip/random.h"
 #include "sip/redirect.h"
 #include "sip/sip-error.h"
@@ -217,7 +218,7 @@ request_build (TcSipRequest *request, TcSipTarget *target, GError **error)
       message_size (message) > stack->config.udp_max_size &&
       tc_sip_transport_supports (stack->transport, TC_SIP_TRANSPORT_TCP))
     {
-      g_debug ("request of %" G_GSIZE_FORMAT " bytes goes over TCP (RFC 3261 §18.1.1)", message_size (message));
+      tc_debug ("request of %" G_GSIZE_FORMAT " bytes goes over TCP (RFC 3261 §18.1.1)", message_size (message));
       target->type = TC_SIP_TRANSPORT_TCP;
       g_clear_pointer (&message, tc_sip_message_unref);
       return request_build (request, target, error);
@@ -430,7 +431,7 @@ on_failed (TcSipClientTransaction *transaction, const GError *error, gpointer us
   {
     g_autofree char *target = tc_sip_target_to_string (&request->sent_target);
 
-    g_debug ("%s to %s failed: %s", request->method, target, error->message);
+    tc_debug ("%s to %s failed: %s", request->method, target, error->message);
   }
   request_next_target (request, error, NULL);
 }

@@ -6,6 +6,7 @@
 #include "sip/stack-private.h"
 
 #include "sip/builder.h"
+#include "sip/debug.h"
 #include "sip/random.h"
 #include "sip/sip-error.h"
 
@@ -167,7 +168,7 @@ tc_sip_stack_send_ack (TcSipStack *stack, TcSipStackDialog *entry, TcSipMessage 
       entry->ack_flow = flow ? g_object_ref (flow) : NULL;
     }
   if (!tc_sip_transaction_layer_send_stateless (stack->layer, ack, target, flow, &error))
-    g_debug ("sending ACK: %s", error->message);
+    tc_debug ("sending ACK: %s", error->message);
 }
 
 gboolean
@@ -212,7 +213,7 @@ ack_timed_out (gpointer user_data)
   entry->ack_timeout_timer = 0;
   dialog = tc_sip_dialog_ref (entry->dialog);
   stack_dialog_stop_retransmit (stack, entry);
-  g_debug ("no ACK for the 2xx in 64*T1: ending the dialog with BYE");
+  tc_debug ("no ACK for the 2xx in 64*T1: ending the dialog with BYE");
   bye = tc_sip_dialog_build_request (dialog, "BYE", NULL);
   if (bye)
     tc_sip_request_unref (tc_sip_stack_send_request (stack, dialog, g_steal_pointer (&bye), NULL, NULL, NULL, NULL));
@@ -389,7 +390,7 @@ tc_sip_incoming_respond (TcSipIncoming *incoming, TcSipMessageBuilder *response,
           tc_sip_stack_dialog_hold_flow (tc_sip_stack_add_dialog (stack, incoming->dialog), incoming->flow);
         }
       else
-        g_debug ("no UAS dialog: %s", local->message);
+        tc_debug ("no UAS dialog: %s", local->message);
     }
   else if (incoming->dialog && status >= 200 && status < 300 &&
            tc_sip_dialog_get_state (incoming->dialog) == TC_SIP_DIALOG_STATE_EARLY)
@@ -457,7 +458,7 @@ handle_ack (TcSipStack *stack, TcSipMessage *ack)
 
   if (!entry)
     {
-      g_debug ("ACK for no dialog of ours: dropped");
+      tc_debug ("ACK for no dialog of ours: dropped");
       return;
     }
   if (entry->pending_2xx && tc_sip_message_get_cseq (entry->pending_2xx)->seq == tc_sip_message_get_cseq (ack)->seq)
@@ -553,10 +554,10 @@ on_layer_stray_response (TcSipTransactionLayer *layer, TcSipMessage *response, T
   if (status >= 200 && status < 300 && tc_sip_str_equal (cseq->method, "INVITE"))
     {
       if (!tc_sip_stack_handle_stray_2xx (stack, response))
-        g_debug ("2xx to an INVITE of no dialog of ours: dropped");
+        tc_debug ("2xx to an INVITE of no dialog of ours: dropped");
       return;
     }
-  g_debug ("stray %u response dropped", status);
+  tc_debug ("stray %u response dropped", status);
 }
 
 static void

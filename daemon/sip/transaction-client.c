@@ -15,6 +15,7 @@
  */
 #include "sip/transaction-layer-private.h"
 
+#include "sip/debug.h"
 #include "sip/sip-error.h"
 
 static TcSipLayerClient *
@@ -31,6 +32,7 @@ tc_sip_layer_client_unref (TcSipLayerClient *entry)
     return;
   g_assert (entry->layer == NULL);
   g_clear_error (&entry->error);
+  g_free (entry->key_text);
   g_free (entry);
 }
 
@@ -73,8 +75,8 @@ start_waiting (TcSipTransactionLayer *layer, TcSipDestination *destination)
       next->queued = FALSE;
       next->outstanding = TRUE;
       destination->n_outstanding++;
-      g_debug ("transaction layer: %s: starting a queued request (%u outstanding)", destination->key,
-               destination->n_outstanding);
+      tc_debug ("transaction layer: %s: starting a queued request (%u outstanding)", destination->key,
+                destination->n_outstanding);
       tc_sip_client_transaction_start (next->transaction);
     }
   if (destination->n_outstanding == 0 && destination->waiting.length == 0)
@@ -190,7 +192,7 @@ on_client_send (TcSipClientTransaction *transaction, TcSipMessage *message, gpoi
     }
   if (entry->send_pending)
     {
-      g_debug ("transaction layer: connection pending, retransmission not sent");
+      tc_debug ("transaction layer: connection pending, retransmission not sent");
       return;
     }
   if (!entry->has_target)
@@ -343,7 +345,13 @@ tc_sip_transaction_layer_send_request (TcSipTransactionLayer *layer, TcSipMessag
   entry = g_new0 (TcSipLayerClient, 1);
   entry->ref_count = 1;
   entry->layer = layer;
-  entry->key = key; /* views into the request, which the transaction keeps */
+  /* The key's own copy: "<branch><method>" */
+  entry->key_text = g_malloc (key.branch.len + key.method.len + 1);
+  memcpy (entry->key_text, key.branch.str, key.branch.len);
+  memcpy (entry->key_text + key.branch.len, key.method.str, key.method.len);
+  entry->key_text[key.branch.len + key.method.len] = '\0';
+  entry->key.branch = (TcSipStr){ entry->key_text, key.branch.len };
+  entry->key.method = (TcSipStr){ entry->key_text + key.branch.len, key.method.len };
   if (target)
     {
       tc_sip_target_copy (&entry->target, target);
@@ -371,8 +379,8 @@ tc_sip_transaction_layer_send_request (TcSipTransactionLayer *layer, TcSipMessag
       entry->destination = get_destination (layer, target, flow);
       if (entry->destination->n_outstanding >= layer->max_outstanding)
         {
-          g_debug ("transaction layer: %s: %u outstanding, request queued", entry->destination->key,
-                   entry->destination->n_outstanding);
+          tc_debug ("transaction layer: %s: %u outstanding, request queued", entry->destination->key,
+                    entry->destination->n_outstanding);
           entry->queued = TRUE;
           g_queue_push_tail (&entry->destination->waiting, entry);
           return entry->transaction;
@@ -403,7 +411,7 @@ tc_sip_layer_receive_response (TcSipTransactionLayer *layer, TcSipMessage *respo
   if (entry && !entry->queued && tc_sip_client_transaction_receive_response (entry->transaction, response))
     return;
 
-  g_debug ("transaction layer: %u response matches no client transaction", tc_sip_message_get_status (response));
+  tc_debug ("transaction layer: %u response matches no client transaction", tc_sip_message_get_status (response));
   if (layer->callbacks.stray_response)
     layer->callbacks.stray_response (layer, response, flow, layer->user_data);
 }

@@ -49,7 +49,9 @@ typedef struct {
   gint ref_count;
   TcSipTransactionLayer *layer; /* NULL once dropped */
   TcSipClientTransaction *transaction;
-  TcSipClientKey key;
+  TcSipClientKey key; /* views into key_text: a completed non-INVITE
+                       * transaction lets its request go */
+  char *key_text;
   TcSipTarget target;
   gboolean has_target;
   TcSipFlow *flow;       /* once sent (or given): referenced and in use */

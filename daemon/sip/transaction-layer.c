@@ -10,6 +10,7 @@
 #include "sip/transaction-layer-private.h"
 
 #include "sip/builder.h"
+#include "sip/debug.h"
 #include "sip/random.h"
 #include "sip/salvage.h"
 #include "sip/sip-error.h"
@@ -82,7 +83,7 @@ static void
 on_stateless_sent (TcSipTransport *transport, TcSipFlow *flow, const GError *error, gpointer user_data)
 {
   if (error)
-    g_debug ("transaction layer: stateless send failed: %s", error->message);
+    tc_debug ("transaction layer: stateless send failed: %s", error->message);
 }
 
 gboolean
@@ -252,7 +253,7 @@ on_transport_bad_message (TcSipTransport *transport, GBytes *bytes, TcSipFlow *f
    * ACKs are not answered) and never a response */
   if (!tc_sip_salvage_request (bytes, &salvage) || tc_sip_str_equal (salvage.method, "ACK"))
     {
-      g_debug ("transaction layer: unparsable message dropped: %s", error ? error->message : "no reason");
+      tc_debug ("transaction layer: unparsable message dropped: %s", error ? error->message : "no reason");
       return;
     }
   if (status < 400 || status > 699)
@@ -269,13 +270,13 @@ on_transport_bad_message (TcSipTransport *transport, GBytes *bytes, TcSipFlow *f
     }
   if (!response)
     {
-      g_debug ("transaction layer: cannot answer an unparsable request: %s", build_error->message);
+      tc_debug ("transaction layer: cannot answer an unparsable request: %s", build_error->message);
       return;
     }
-  g_debug ("transaction layer: answering an unparsable %.*s with %u", (int) salvage.method.len, salvage.method.str,
-           status);
+  tc_debug ("transaction layer: answering an unparsable %.*s with %u", (int) salvage.method.len, salvage.method.str,
+            status);
   if (!tc_sip_layer_send_response (layer, flow, response, NULL, &build_error))
-    g_debug ("transaction layer: sending the %u failed: %s", status, build_error->message);
+    tc_debug ("transaction layer: sending the %u failed: %s", status, build_error->message);
 }
 
 /* ---- the transport's callbacks ------------------------------------------------- */

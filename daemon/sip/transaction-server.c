@@ -14,6 +14,7 @@
 #include "sip/transaction-layer-private.h"
 
 #include "sip/builder.h"
+#include "sip/debug.h"
 #include "sip/random.h"
 
 TcSipLayerServer *
@@ -65,7 +66,7 @@ on_server_send (TcSipServerTransaction *transaction, TcSipMessage *response, gpo
     return;
   if (!tc_sip_layer_send_response (entry->layer, entry->flow, response, entry, &error))
     {
-      g_debug ("transaction layer: sending a %u failed: %s", tc_sip_message_get_status (response), error->message);
+      tc_debug ("transaction layer: sending a %u failed: %s", tc_sip_message_get_status (response), error->message);
       tc_sip_server_transaction_transport_error (transaction, error);
     }
 }
@@ -91,7 +92,7 @@ on_server_request (TcSipServerTransaction *transaction, TcSipMessage *request, g
 static void
 on_server_timeout (TcSipServerTransaction *transaction, gpointer user_data)
 {
-  g_debug ("transaction layer: no ACK for the final response to an INVITE (Timer H)");
+  tc_debug ("transaction layer: no ACK for the final response to an INVITE (Timer H)");
 }
 
 static void
@@ -191,7 +192,7 @@ receive_cancel (TcSipTransactionLayer *layer, TcSipMessage *cancel, TcSipFlow *f
   tc_sip_random_token (tag, 16);
   if (!invite)
     {
-      g_debug ("transaction layer: CANCEL matches no transaction: 481");
+      tc_debug ("transaction layer: CANCEL matches no transaction: 481");
       respond (entry, 481, "Call/Transaction Does Not Exist", tag);
       return;
     }
@@ -212,8 +213,8 @@ receive_cancel (TcSipTransactionLayer *layer, TcSipMessage *cancel, TcSipFlow *f
         layer->callbacks.cancel (layer, invite, cancel, layer->user_data);
     }
   else
-    g_debug ("transaction layer: CANCEL of an INVITE already %s",
-             tc_sip_server_transaction_state_to_string (tc_sip_server_transaction_get_state (invite)));
+    tc_debug ("transaction layer: CANCEL of an INVITE already %s",
+              tc_sip_server_transaction_state_to_string (tc_sip_server_transaction_get_state (invite)));
 }
 
 void
@@ -225,7 +226,7 @@ tc_sip_layer_receive_request (TcSipTransactionLayer *layer, TcSipMessage *reques
 
   if (tc_sip_message_get_n_vias (request) == 0)
     {
-      g_debug ("transaction layer: request without Via dropped");
+      tc_debug ("transaction layer: request without Via dropped");
       return;
     }
 
@@ -264,9 +265,9 @@ tc_sip_layer_receive_request (TcSipTransactionLayer *layer, TcSipMessage *reques
     {
       g_autoptr (GError) error = NULL;
 
-      g_debug ("transaction layer: merged request: 482");
+      tc_debug ("transaction layer: merged request: 482");
       if (!tc_sip_transaction_layer_respond_stateless (layer, request, flow, 482, "Loop Detected", &error))
-        g_debug ("transaction layer: sending the 482 failed: %s", error->message);
+        tc_debug ("transaction layer: sending the 482 failed: %s", error->message);
       return;
     }
 

@@ -846,6 +846,84 @@ test_store_timing (Fixture *f, gconstpointer data)
   g_test_minimized_result (store_s, "store: %.3f ms", store_s * 1000);
 }
 
+/* tc_inbox_new_lazy(): nothing on disk until the first use; then what an
+ * earlier run left is there (listed, counted, acknowledged, a duplicate
+ * key), a store works on a fresh directory, destroying one never opened
+ * deletes what is on disk, and an unusable directory fails the use, not
+ * the creation. */
+static void
+test_lazy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fresh = g_build_filename (f->root, "fresh", NULL);
+  g_autofree char *file = g_build_filename (f->root, "plain-file", NULL);
+  g_autoptr (TcInboxMessage) kept = store (f->inbox, "key-kept", "from before", TC_INBOX_STORED);
+  g_autoptr (TcInboxMessage) other = store (f->inbox, "key-other", "also", TC_INBOX_STORED);
+  g_autoptr (TcInboxMessage) dup = NULL;
+  g_autoptr (TcInboxMessage) m = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TcInbox) lazy = NULL;
+
+  g_clear_object (&f->inbox);
+
+  /* Never used: no directory made. */
+  lazy = tc_inbox_new_lazy (fresh, 10, 1000);
+  g_assert_nonnull (lazy);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_clear_object (&lazy);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  /* A first store makes it. */
+  lazy = tc_inbox_new_lazy (fresh, 10, 1000);
+  m = store (lazy, "key-new", "new", TC_INBOX_STORED);
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (tc_inbox_get_n_messages (lazy), ==, 1);
+  g_clear_object (&lazy);
+  g_clear_pointer (&m, tc_inbox_message_unref);
+
+  /* An earlier run's messages: counted, listed, deduplicated, acknowledged. */
+  lazy = tc_inbox_new_lazy (f->dir, 100, 1024 * 1024);
+  g_assert_cmpuint (tc_inbox_get_n_messages (lazy), ==, 2);
+  g_clear_object (&lazy);
+  lazy = tc_inbox_new_lazy (f->dir, 100, 1024 * 1024);
+  list = tc_inbox_list (lazy);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (tc_inbox_message_get_id (g_ptr_array_index (list, 0)), ==, tc_inbox_message_get_id (kept));
+  g_clear_object (&lazy);
+  lazy = tc_inbox_new_lazy (f->dir, 100, 1024 * 1024);
+  dup = store (lazy, "key-kept", "from before", TC_INBOX_DUPLICATE);
+  g_assert_nonnull (dup);
+  g_clear_object (&lazy);
+  lazy = tc_inbox_new_lazy (f->dir, 100, 1024 * 1024);
+  assert_acknowledge (lazy, tc_inbox_message_get_id (other));
+  g_clear_object (&lazy);
+
+  /* Destroyed without being opened: the files and the directory go. */
+  lazy = tc_inbox_new_lazy (f->dir, 100, 1024 * 1024);
+  g_assert_true (tc_inbox_destroy (lazy, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (tc_inbox_get_n_messages (lazy), ==, 0);
+  g_clear_object (&lazy);
+  /* ... and one that never existed. */
+  lazy = tc_inbox_new_lazy (f->dir, 100, 1024 * 1024);
+  g_assert_true (tc_inbox_destroy (lazy, &error));
+  g_assert_no_error (error);
+  g_clear_object (&lazy);
+
+  /* A directory that cannot be made: the store fails with the reason,
+   * the list is empty, and the creation itself did not fail. */
+  write_file (f->root, "plain-file", "x", 1);
+  lazy = tc_inbox_new_lazy (file, 10, 1000);
+  g_assert_nonnull (lazy);
+  g_assert_cmpint (store_full (lazy, "k", "b", NULL, &error), ==, TC_INBOX_FULL);
+  g_assert_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, file));
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = tc_inbox_list (lazy);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -865,6 +943,7 @@ main (int argc, char **argv)
   ADD ("destroy", test_destroy);
   ADD ("modes", test_modes);
   ADD ("open-errors", test_open_errors);
+  ADD ("lazy", test_lazy);
   ADD ("store-error", test_store_error);
   ADD ("store-error-write", test_store_error_write);
   ADD ("store-timing", test_store_timing);

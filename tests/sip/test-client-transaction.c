@@ -579,7 +579,8 @@ test_non_invite_trying_completed (Fixture *f, gconstpointer data)
   start (f, "OPTIONS", FALSE);
   receive_at (f, 1000, 200);
   assert_state (f, TC_SIP_CLIENT_TRANSACTION_STATE_COMPLETED);
-  g_assert_cmpuint (tc_sip_message_get_status (tc_sip_client_transaction_get_last_response (f->ct)), ==, 200);
+  /* passed up (the log), not kept while Timer K runs */
+  g_assert_null (tc_sip_client_transaction_get_last_response (f->ct));
   receive_at (f, 2000, 200);
   receive_at (f, 3000, 100);
   advance_to (f, 5999);
