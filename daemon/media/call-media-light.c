@@ -107,6 +107,7 @@ struct _LightCall {
   guint32 dtmf_timestamp;
   TcDtmfSender *dtmf_sender;
   guint64 packets_sent, octets_sent;
+  guint64 frames_skipped; /* late ticks: frames not sent (Media.Stats "frames-skipped") */
   guint sent_since_report;
 
   /* ---- receive ---- */
@@ -332,7 +333,10 @@ light_tick (LightCall *call, gint64 now_us)
 
       /* Frames older than CATCH_UP_FRAMES are skipped. */
       if (late >= CATCH_UP_FRAMES)
-        call->next_frame += late - CATCH_UP_FRAMES + 1;
+        {
+          call->next_frame += late - CATCH_UP_FRAMES + 1;
+          call->frames_skipped += late - CATCH_UP_FRAMES + 1;
+        }
       for (; frame_due (call, call->next_frame) <= now_us; call->next_frame++)
         {
           gsize size;
@@ -534,6 +538,7 @@ tc_call_media_light_start (TcCallMedia *self, GError **error)
                                                             (gint64) call->clock_rate / G_USEC_PER_SEC);
       call->packets_sent = self->carried.packets_sent;
       call->octets_sent = self->carried.octets_sent;
+      call->frames_skipped = self->carried.frames_skipped;
       call->receiver.packets = self->carried.packets_received;
       call->receiver.octets = self->carried.octets_received;
       call->receiver.lost_previous = self->carried.packets_lost;
@@ -616,6 +621,7 @@ tc_call_media_light_read_numbers (TcCallMedia *self, TcMediaStatsNumbers *n)
   n->rb_packets_lost = call->rb.packets_lost;
   n->rb_jitter = call->rb.jitter;
   n->rb_round_trip = call->round_trip;
+  n->frames_skipped = call->frames_skipped;
 }
 
 void

@@ -155,6 +155,7 @@ tc_media_stats_add (TcMediaStatsNumbers *n, const TcMediaStatsNumbers *carried)
   n->packets_received += carried->packets_received;
   n->octets_received += carried->octets_received;
   n->packets_lost += carried->packets_lost;
+  n->frames_skipped += carried->frames_skipped;
   if (!n->clock_rate_sent)
     n->clock_rate_sent = carried->clock_rate_sent;
   if (!n->clock_rate_received)
@@ -225,6 +226,7 @@ tc_media_stats_build (const TcMediaStatsNumbers *numbers, GPtrArray *jitterbuffe
                          g_variant_new_double (n.clock_rate_sent ? n.rb_jitter * 1000.0 / n.clock_rate_sent : 0));
   g_variant_builder_add (&builder, "{sv}", "bitrate-in", g_variant_new_uint32 (snapshot->bitrate_in));
   g_variant_builder_add (&builder, "{sv}", "bitrate-out", g_variant_new_uint32 (snapshot->bitrate_out));
+  g_variant_builder_add (&builder, "{sv}", "frames-skipped", g_variant_new_uint64 (n.frames_skipped));
   g_variant_builder_add (&builder, "{sv}", "jb-pushed", g_variant_new_uint64 (j.pushed));
   g_variant_builder_add (&builder, "{sv}", "jb-lost", g_variant_new_uint64 (j.lost));
   g_variant_builder_add (&builder, "{sv}", "jb-late", g_variant_new_uint64 (j.late));

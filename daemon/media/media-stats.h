@@ -40,6 +40,7 @@ typedef struct {
   gint rb_packets_lost;
   guint rb_jitter;
   guint rb_round_trip;
+  guint64 frames_skipped; /* light path: frames not sent, its timer having fallen behind */
 } TcMediaStatsNumbers;
 
 /* Reads rtpbin's session 0 into @numbers (all zeros when @rtpbin is

@@ -192,6 +192,33 @@ test_flow (Fixture *f, gconstpointer data)
   assert_no_failure (&f->b);
 }
 
+/* A stalled main loop: the pacer's late tick sends CATCH_UP_FRAMES (3)
+ * frames at once and skips the older ones, counted in "frames-skipped"
+ * (none while the loop keeps up). */
+static void
+test_frames_skipped (Fixture *f, gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr (GVariant) before = NULL;
+  g_autoptr (GVariant) after = NULL;
+  guint64 skipped;
+
+  if (skip_without (c->codec))
+    return;
+  apply (f->a.media, f->b.media, c->codec, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
+  apply (f->b.media, f->a.media, c->codec, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
+  run_for (500);
+  before = stats_of (&f->a, "A");
+  g_assert_cmpuint (stat_u64 (before, "frames-skipped"), ==, 0);
+  g_usleep (300 * 1000); /* 15 frames of 20 ms due meanwhile */
+  run_for (100);
+  after = stats_of (&f->a, "A");
+  skipped = stat_u64 (after, "frames-skipped");
+  g_assert_cmpuint (skipped, >=, 11);
+  g_assert_cmpuint (skipped, <=, 14);
+  assert_no_failure (&f->a);
+}
+
 /* ---- light ↔ pipeline ---------------------------------------------------------------------------- */
 
 /* A light A and a pipeline B (tone): B decodes A's silence frames without
@@ -978,6 +1005,7 @@ main (int argc, char **argv)
   ADD ("/media/call-media-light/dtmf/light-pipeline", test_dtmf, &mixed_pcmu);
   ADD ("/media/call-media-light/dtmf/light-pipeline-opus", test_dtmf, &mixed_opus);
   ADD ("/media/call-media-light/hold", test_hold, &light_pcmu);
+  ADD ("/media/call-media-light/frames-skipped", test_frames_skipped, &tone_light_pcmu);
   ADD ("/media/call-media-light/upgrade/record", test_upgrade_record, &mixed_pcmu);
   ADD ("/media/call-media-light/upgrade/continuity", test_upgrade_continuity, &light_pcmu);
   ADD ("/media/call-media-light/upgrade/play-file", test_upgrade_play, &light_pcmu);
