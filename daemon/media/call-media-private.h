@@ -209,6 +209,10 @@ void tc_call_media_rtp_clear (TcCallMedia *self);
 void tc_call_media_rtp_attach (TcCallMedia *self);
 /* No more packets; the DTMF receiver goes. */
 void tc_call_media_rtp_detach (TcCallMedia *self);
+/* The DTMF pad's caps follow the send codec's clock rate and the
+ * telephone-event payload type (before a payloader of another clock rate
+ * is linked to rtpdtmfmux, which takes only one). */
+void tc_call_media_rtp_sync_dtmf_caps (TcCallMedia *self);
 
 /* call-media-audio.c */
 gboolean tc_call_media_audio_build (TcCallMedia *self, GError **error);

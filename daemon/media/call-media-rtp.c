@@ -359,6 +359,16 @@ dtmf_caps (TcCallMedia *self)
                               self->dtmf_timestamp_offset, NULL);
 }
 
+void
+tc_call_media_rtp_sync_dtmf_caps (TcCallMedia *self)
+{
+  if (!self->dtmf_in || (self->dtmf_pt == self->params.send_dtmf_pt && self->dtmf_rate == dtmf_timestamp_rate (self)))
+    return;
+  self->dtmf_pt = self->params.send_dtmf_pt;
+  self->dtmf_rate = dtmf_timestamp_rate (self);
+  gst_pad_push_event (self->dtmf_in, gst_event_new_caps (dtmf_caps (self)));
+}
+
 /* Main context: one RFC 4733 packet from the sender into rtpdtmfmux's
  * priority pad (audio is held back while an event is sent). */
 static void
@@ -372,12 +382,7 @@ on_dtmf_packet (const TcDtmfPacket *packet, gpointer user_data)
 
   if (!self->dtmf_in || self->stopped)
     return;
-  if (self->dtmf_pt != self->params.send_dtmf_pt || self->dtmf_rate != dtmf_timestamp_rate (self))
-    {
-      self->dtmf_pt = self->params.send_dtmf_pt;
-      self->dtmf_rate = dtmf_timestamp_rate (self);
-      gst_pad_push_event (self->dtmf_in, gst_event_new_caps (dtmf_caps (self)));
-    }
+  tc_call_media_rtp_sync_dtmf_caps (self);
   if (packet->start)
     self->dtmf_event_timestamp =
       self->dtmf_timestamp_offset + (guint32) gst_util_uint64_scale (now, self->dtmf_rate, GST_SECOND);

@@ -342,6 +342,7 @@ build_codec (TcCallMedia *self, GError **error)
   self->mux_pad = gst_element_request_pad_simple (self->dtmfmux, "sink_%u");
   encoder_sink = gst_element_get_static_pad (self->encoder, "sink");
   payloader_src = gst_element_get_static_pad (self->payloader, "src");
+  tc_call_media_rtp_sync_dtmf_caps (self);
   if (gst_pad_link (self->tee_pad, encoder_sink) != GST_PAD_LINK_OK ||
       !gst_element_link (self->encoder, self->payloader) ||
       gst_pad_link (payloader_src, self->mux_pad) != GST_PAD_LINK_OK)

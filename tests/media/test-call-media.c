@@ -316,15 +316,19 @@ test_hold (Fixture *f, gconstpointer data)
 }
 
 /* A codec change mid-call rebuilds the send branch on one side and the
- * receive branch on the other; the tone goes on. */
+ * receive branch on the other; the tone goes on.  @data: the new codec
+ * (from PCMU): PCMA keeps the RTP clock rate, Opus changes it (48000),
+ * which the DTMF pad of rtpdtmfmux must follow. */
 static void
 test_codec_change (Fixture *f, gconstpointer data)
 {
+  TcCodec to = GPOINTER_TO_UINT (data);
+
   apply (f->a.media, f->b.media, TC_CODEC_PCMU, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
   apply (f->b.media, f->a.media, TC_CODEC_PCMU, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
   run_for (500);
-  apply (f->a.media, f->b.media, TC_CODEC_PCMA, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
-  apply (f->b.media, f->a.media, TC_CODEC_PCMA, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
+  apply (f->a.media, f->b.media, to, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
+  apply (f->b.media, f->a.media, to, FALSE, TC_MEDIA_DIRECTION_SENDRECV);
   run_for (300);
   record (&f->a, FALSE);
   record (&f->b, FALSE);
@@ -340,7 +344,7 @@ test_codec_change (Fixture *f, gconstpointer data)
     const char *codec = NULL;
 
     g_assert_true (g_variant_lookup (stats, "codec", "&s", &codec));
-    g_assert_cmpstr (codec, ==, "pcma");
+    g_assert_cmpstr (codec, ==, tc_codec_get_info (to)->nick);
   }
 }
 
@@ -784,7 +788,8 @@ main (int argc, char **argv)
   ADD ("/media/call-media/codec/pcma-mux", test_codec, &pcma);
   ADD ("/media/call-media/codec/g722", test_codec, &g722);
   ADD ("/media/call-media/codec/opus-mux", test_codec, &opus);
-  ADD ("/media/call-media/codec-change", test_codec_change, NULL);
+  ADD ("/media/call-media/codec-change", test_codec_change, GUINT_TO_POINTER (TC_CODEC_PCMA));
+  ADD ("/media/call-media/codec-change-clock-rate", test_codec_change, GUINT_TO_POINTER (TC_CODEC_OPUS));
   ADD ("/media/call-media/dtmf/pcmu", test_dtmf, GUINT_TO_POINTER (TC_CODEC_PCMU));
   ADD ("/media/call-media/dtmf/opus", test_dtmf, GUINT_TO_POINTER (TC_CODEC_OPUS));
   ADD ("/media/call-media/hold", test_hold, NULL);
