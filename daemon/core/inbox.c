@@ -52,19 +52,14 @@
 #include <unistd.h>
 
 #include "core/core-error.h"
+#include "core/inbox-file.h"
 #include "sip/debug.h"
 #include "sip/random.h"
 
-#define FILE_MAGIC "tincan-inbox-message 1\n"
 #define MSG_SUFFIX ".msg"
 #define TMP_SUFFIX ".tmp"
 #define BAD_SUFFIX ".bad"
-#define ID_MAX_LEN 64
 #define RECENT_KEYS_MAX 1024
-/* A sanity bound on what is read into memory: no SIP message comes near. */
-#define FILE_MAX_SIZE (256 * 1024 * 1024)
-/* Characters left as they are in header values, besides [A-Za-z0-9-._~]. */
-#define VALUE_PLAIN_CHARS " !\"#$&'()*+,/:;<=>?@[\\]^`{|}"
 
 struct _TcInboxMessage {
   gint ref_count;
@@ -182,288 +177,6 @@ tc_inbox_message_get_received (const TcInboxMessage *message)
 
 /* Ids and header values. */
 
-static gboolean
-id_is_valid (const char *id)
-{
-  gsize i;
-
-  for (i = 0; id[i] != '\0'; i++)
-    if (i == ID_MAX_LEN || !(g_ascii_isdigit (id[i]) || (id[i] >= 'a' && id[i] <= 'f') || id[i] == '-'))
-      return FALSE;
-  return i > 0;
-}
-
-/* The µs time at the start of an id we made, or 0 for another form. */
-static gint64
-id_time (const char *id)
-{
-  char *end;
-  guint64 t = g_ascii_strtoull (id, &end, 16);
-
-  return end == id + 16 && *end == '-' && t <= G_MAXINT64 ? (gint64) t : 0;
-}
-
-static void
-header_add (GString *header, const char *key, const char *value)
-{
-  g_autofree char *escaped = NULL;
-
-  if (value == NULL)
-    return;
-  escaped = g_uri_escape_string (value, VALUE_PLAIN_CHARS, FALSE);
-  g_string_append_printf (header, "%s: %s\n", key, escaped);
-}
-
-static char *
-sha256_hex (GBytes *body, GBytes *raw)
-{
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  g_checksum_update (checksum, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  g_checksum_update (checksum, g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
-/* Sets @error to "@format: <what errno @errsv says>". */
-static void G_GNUC_PRINTF (3, 4) set_error_errno (GError **error, int errsv, const char *format, ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "%s: %s", what, g_strerror (errsv));
-}
-
-/* Reading a message file. */
-
-/* The header keys, in the order they are written. */
-typedef enum {
-  KEY_ID,
-  KEY_DEDUPE_KEY,
-  KEY_FROM,
-  KEY_TO,
-  KEY_CONTENT_TYPE,
-  KEY_RECEIVED,
-  KEY_BODY_LENGTH,
-  KEY_RAW_LENGTH,
-  KEY_SHA256,
-  N_KEYS
-} Key;
-
-static const char *const key_names[N_KEYS] = {
-  "id", "dedupe-key", "from", "to", "content-type", "received", "body-length", "raw-length", "sha256",
-};
-
-typedef struct {
-  char *values[N_KEYS]; /* unescaped; NULL when absent */
-  guint64 received;
-  guint64 body_length;
-  guint64 raw_length;
-  GBytes *body;
-  GBytes *raw;
-} ParsedFile;
-
-static void
-parsed_file_clear (ParsedFile *parsed)
-{
-  guint i;
-
-  for (i = 0; i < N_KEYS; i++)
-    g_free (parsed->values[i]);
-  g_clear_pointer (&parsed->body, g_bytes_unref);
-  g_clear_pointer (&parsed->raw, g_bytes_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ParsedFile, parsed_file_clear)
-
-static gboolean
-parse_header_line (ParsedFile *parsed, char *line, GError **error)
-{
-  char *sep = strstr (line, ": ");
-  guint i;
-
-  if (sep == NULL)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "a header line without \": \"");
-      return FALSE;
-    }
-  *sep = '\0';
-  for (i = 0; i < N_KEYS && !g_str_equal (line, key_names[i]); i++)
-    ;
-  if (i == N_KEYS)
-    return TRUE; /* a key of a later version */
-  if (parsed->values[i] != NULL)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "key %s appears twice", line);
-      return FALSE;
-    }
-  parsed->values[i] = g_uri_unescape_string (sep + 2, NULL);
-  if (parsed->values[i] == NULL)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "bad escape in the value of %s", line);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-parse_header_number (ParsedFile *parsed, Key key, guint64 max, guint64 *out, GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  if (!g_ascii_string_to_unsigned (parsed->values[key], 10, 0, max, out, &local_error))
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "bad %s: %s", key_names[key], local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Parses the header lines of a message file (after the magic line). */
-static gboolean
-parse_header (ParsedFile *parsed, const char *header, GError **error)
-{
-  g_auto (GStrv) lines = g_strsplit (header, "\n", -1);
-  static const Key required[] = { KEY_ID, KEY_DEDUPE_KEY, KEY_RECEIVED, KEY_BODY_LENGTH, KEY_RAW_LENGTH, KEY_SHA256 };
-  guint i;
-
-  for (i = 0; lines[i] != NULL; i++)
-    if (lines[i][0] != '\0' && !parse_header_line (parsed, lines[i], error))
-      return FALSE;
-  for (i = 0; i < G_N_ELEMENTS (required); i++)
-    if (parsed->values[required[i]] == NULL)
-      {
-        g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "the header has no %s", key_names[required[i]]);
-        return FALSE;
-      }
-  if (!id_is_valid (parsed->values[KEY_ID]))
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "invalid id");
-      return FALSE;
-    }
-  return parse_header_number (parsed, KEY_RECEIVED, G_MAXINT64, &parsed->received, error) &&
-         parse_header_number (parsed, KEY_BODY_LENGTH, G_MAXSIZE, &parsed->body_length, error) &&
-         parse_header_number (parsed, KEY_RAW_LENGTH, G_MAXSIZE, &parsed->raw_length, error);
-}
-
-/* Parses the whole contents of a message file into @parsed. */
-static gboolean
-parse_message_file (GBytes *contents, ParsedFile *parsed, GError **error)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (contents, &size);
-  const gsize magic_size = strlen (FILE_MAGIC);
-  const char *end;
-  gsize header_size;
-  gsize payload;
-  g_autofree char *header = NULL;
-  g_autofree char *digest = NULL;
-
-  if (size < magic_size || memcmp (data, FILE_MAGIC, magic_size) != 0)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "not a tincan inbox message (format 1)");
-      return FALSE;
-    }
-  end = memmem (data, size, "\n\n", 2);
-  if (end == NULL)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "the header has no end (truncated?)");
-      return FALSE;
-    }
-  header_size = (gsize) (end - data) + 2;
-  header = g_strndup (data + magic_size, header_size - 1 - magic_size);
-  if (strlen (header) != header_size - 1 - magic_size)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "a NUL byte in the header");
-      return FALSE;
-    }
-  if (!parse_header (parsed, header, error))
-    return FALSE;
-
-  payload = size - header_size;
-  if (parsed->body_length > payload || parsed->raw_length != payload - parsed->body_length)
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED,
-                   "%" G_GSIZE_FORMAT " bytes after the header, expected %" G_GUINT64_FORMAT
-                   " (body) + %" G_GUINT64_FORMAT " (raw)",
-                   payload, parsed->body_length, parsed->raw_length);
-      return FALSE;
-    }
-  parsed->body = g_bytes_new_from_bytes (contents, header_size, parsed->body_length);
-  parsed->raw = g_bytes_new_from_bytes (contents, header_size + parsed->body_length, parsed->raw_length);
-  digest = sha256_hex (parsed->body, parsed->raw);
-  if (!g_str_equal (digest, parsed->values[KEY_SHA256]))
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "the sha256 of body and raw does not match");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Reads @name (relative to @dir_fd, or a path with AT_FDCWD) whole. */
-static GBytes *
-read_file_at (int dir_fd, const char *name, GError **error)
-{
-  int fd;
-  struct stat st;
-  g_autofree char *buf = NULL;
-  gsize done = 0;
-  int errsv;
-
-  fd = openat (dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  if (fd < 0 || fstat (fd, &st) < 0)
-    goto fail;
-  if (!S_ISREG (st.st_mode) || st.st_size > FILE_MAX_SIZE)
-    {
-      close (fd);
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED,
-                   S_ISREG (st.st_mode) ? "larger than any message file" : "not a regular file");
-      return NULL;
-    }
-  buf = g_malloc ((gsize) st.st_size + 1);
-  while (done < (gsize) st.st_size)
-    {
-      ssize_t n = read (fd, buf + done, (gsize) st.st_size - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        goto fail;
-      if (n == 0)
-        break; /* shrank meanwhile: the parse finds it short */
-      done += (gsize) n;
-    }
-  close (fd);
-  return g_bytes_new_take (g_steal_pointer (&buf), done);
-
-fail:
-  errsv = errno;
-  if (fd >= 0)
-    close (fd);
-  g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "%s", g_strerror (errsv));
-  return NULL;
-}
-
-/* Reads and checks the file @name (relative to @dir_fd) of message @id. */
-static gboolean
-read_message_file (int dir_fd, const char *name, const char *id, ParsedFile *parsed, GError **error)
-{
-  g_autoptr (GBytes) contents = read_file_at (dir_fd, name, error);
-
-  if (contents == NULL || !parse_message_file (contents, parsed, error))
-    return FALSE;
-  if (!g_str_equal (parsed->values[KEY_ID], id))
-    {
-      g_set_error (error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "it holds message %s", parsed->values[KEY_ID]);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Takes @id, copies the rest: the body too, which may be a view into a
- * whole datagram or file. */
 static TcInboxMessage *
 message_new (GRefString *dir, char *id, const char *dedupe_key, const char *from, const char *to,
              const char *content_type, gint64 received, GBytes *body, gsize raw_length)
@@ -492,7 +205,7 @@ tc_inbox_message_get_raw (const TcInboxMessage *message)
   TcInboxMessage *self = (TcInboxMessage *) message;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
-  g_auto (ParsedFile) parsed = { 0 };
+  g_auto (TcInboxParsed) parsed = { 0 };
 
   g_return_val_if_fail (message != NULL, NULL);
 
@@ -505,7 +218,7 @@ tc_inbox_message_get_raw (const TcInboxMessage *message)
     }
 
   path = g_strconcat (self->dir, G_DIR_SEPARATOR_S, self->id, MSG_SUFFIX, NULL);
-  if (!read_message_file (AT_FDCWD, path, self->id, &parsed, &error))
+  if (!tc_inbox_read_message_file (AT_FDCWD, path, self->id, &parsed, &error))
     {
       /* Acknowledged meanwhile, or damaged since it was loaded. */
       tc_debug ("inbox %s: cannot read the raw bytes of message %s: %s", self->dir, self->id, error->message);
@@ -584,7 +297,7 @@ sync_dir (TcInbox *self, GError **error)
 {
   if (fsync (self->dir_fd) < 0)
     {
-      set_error_errno (error, errno, "Cannot sync the inbox directory %s", self->dir);
+      tc_inbox_set_error_errno (error, errno, "Cannot sync the inbox directory %s", self->dir);
       return FALSE;
     }
   return TRUE;
@@ -606,13 +319,13 @@ static gboolean
 load_file (TcInbox *self, const char *name, GPtrArray *loaded)
 {
   g_autoptr (GError) error = NULL;
-  g_auto (ParsedFile) parsed = { 0 };
+  g_auto (TcInboxParsed) parsed = { 0 };
   g_autofree char *file_id = g_strndup (name, strlen (name) - strlen (MSG_SUFFIX));
   g_autofree char *bad = NULL;
 
-  if (!id_is_valid (file_id))
+  if (!tc_inbox_id_is_valid (file_id))
     g_set_error (&error, TC_CORE_ERROR, TC_CORE_ERROR_FAILED, "the name is not a message id");
-  else if (read_message_file (self->dir_fd, name, file_id, &parsed, &error))
+  else if (tc_inbox_read_message_file (self->dir_fd, name, file_id, &parsed, &error))
     {
       char **v = parsed.values;
 
@@ -674,7 +387,7 @@ load (TcInbox *self, GError **error)
       if (g_hash_table_contains (self->by_key, message->dedupe_key))
         tc_debug ("inbox %s: messages with the same dedupe key: %s", self->dir, message->id);
       add_message (self, message);
-      self->last_time = MAX (self->last_time, id_time (message->id));
+      self->last_time = MAX (self->last_time, tc_inbox_id_time (message->id));
     }
   if (loaded->len > 0)
     tc_debug ("inbox %s: loaded %u messages (%" G_GUINT64_FORMAT " bytes)", self->dir, loaded->len, self->n_bytes);
@@ -699,13 +412,13 @@ ensure_open (TcInbox *self, GError **error)
     }
   if (g_mkdir_with_parents (self->dir, 0700) < 0)
     {
-      set_error_errno (error, errno, "Cannot create the inbox directory %s", self->dir);
+      tc_inbox_set_error_errno (error, errno, "Cannot create the inbox directory %s", self->dir);
       return FALSE;
     }
   self->dir_fd = open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (self->dir_fd < 0)
     {
-      set_error_errno (error, errno, "Cannot open the inbox directory %s", self->dir);
+      tc_inbox_set_error_errno (error, errno, "Cannot open the inbox directory %s", self->dir);
       return FALSE;
     }
   if (!self->by_id)
@@ -788,8 +501,8 @@ write_all (int fd, const void *data, gsize size)
 static gboolean
 write_message (TcInbox *self, TcInboxMessage *message, GBytes *raw, GError **error)
 {
-  g_autoptr (GString) header = g_string_new (FILE_MAGIC);
-  g_autofree char *digest = sha256_hex (message->body, raw);
+  g_autoptr (GString) header = g_string_new (TC_INBOX_FILE_MAGIC);
+  g_autofree char *digest = tc_inbox_sha256_hex (message->body, raw);
   g_autofree char *tmp = g_strconcat (".", message->id, TMP_SUFFIX, NULL);
   g_autofree char *name = g_strconcat (message->id, MSG_SUFFIX, NULL);
   g_autofree char *received = NULL;
@@ -812,13 +525,13 @@ write_message (TcInbox *self, TcInboxMessage *message, GBytes *raw, GError **err
   values[KEY_RAW_LENGTH] = raw_length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (raw));
   values[KEY_SHA256] = digest;
   for (i = 0; i < N_KEYS; i++)
-    header_add (header, key_names[i], values[i]);
+    tc_inbox_header_add (header, tc_inbox_key_names[i], values[i]);
   g_string_append_c (header, '\n');
 
   fd = openat (self->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
   if (fd < 0)
     {
-      set_error_errno (error, errno, "Cannot store a message in the inbox %s: creating %s", self->dir, tmp);
+      tc_inbox_set_error_errno (error, errno, "Cannot store a message in the inbox %s: creating %s", self->dir, tmp);
       return FALSE;
     }
   body_data = g_bytes_get_data (message->body, &body_size);
@@ -837,7 +550,7 @@ write_message (TcInbox *self, TcInboxMessage *message, GBytes *raw, GError **err
   if (errsv != 0)
     {
       unlinkat (self->dir_fd, tmp, 0);
-      set_error_errno (error, errsv, "Cannot store a message in the inbox %s: writing %s", self->dir, tmp);
+      tc_inbox_set_error_errno (error, errsv, "Cannot store a message in the inbox %s: writing %s", self->dir, tmp);
       return FALSE;
     }
   if (fsync (self->dir_fd) < 0)
@@ -845,7 +558,7 @@ write_message (TcInbox *self, TcInboxMessage *message, GBytes *raw, GError **err
       /* Not known to be on disk: take it back, the peer will retransmit. */
       errsv = errno;
       unlinkat (self->dir_fd, name, 0);
-      set_error_errno (error, errsv, "Cannot sync the inbox directory %s", self->dir);
+      tc_inbox_set_error_errno (error, errsv, "Cannot sync the inbox directory %s", self->dir);
       return FALSE;
     }
   return TRUE;
@@ -946,7 +659,7 @@ tc_inbox_acknowledge (TcInbox *self, const char *id, GError **error)
         g_message ("inbox %s: %s", self->dir, open_error->message);
     }
   /* Nothing built from @id reaches the file system: only a stored id. */
-  else if (id_is_valid (id))
+  else if (tc_inbox_id_is_valid (id))
     link = g_hash_table_lookup (self->by_id, id);
   if (link == NULL)
     {
@@ -960,7 +673,7 @@ tc_inbox_acknowledge (TcInbox *self, const char *id, GError **error)
   name = g_strconcat (message->id, MSG_SUFFIX, NULL);
   if (unlinkat (self->dir_fd, name, 0) < 0 && errno != ENOENT)
     {
-      set_error_errno (error, errno, "Cannot delete message %s from the inbox %s", message->id, self->dir);
+      tc_inbox_set_error_errno (error, errno, "Cannot delete message %s from the inbox %s", message->id, self->dir);
       return FALSE;
     }
   /* The message is gone; a failed sync only means it may come back after
@@ -1049,7 +762,7 @@ tc_inbox_destroy (TcInbox *self, GError **error)
         return TRUE;
       if (self->dir_fd < 0)
         {
-          set_error_errno (error, errno, "Cannot destroy the inbox %s: opening it", self->dir);
+          tc_inbox_set_error_errno (error, errno, "Cannot destroy the inbox %s: opening it", self->dir);
           return FALSE;
         }
     }
@@ -1059,11 +772,11 @@ tc_inbox_destroy (TcInbox *self, GError **error)
   dir = g_dir_open (self->dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (is_our_file (name) && unlinkat (self->dir_fd, name, 0) < 0 && errno != ENOENT && local_error == NULL)
-      set_error_errno (&local_error, errno, "Cannot delete %s", name);
+      tc_inbox_set_error_errno (&local_error, errno, "Cannot delete %s", name);
   close (self->dir_fd);
   self->dir_fd = -1;
   if (rmdir (self->dir) < 0 && errno != ENOENT && local_error == NULL)
-    set_error_errno (&local_error, errno, "Cannot remove the directory");
+    tc_inbox_set_error_errno (&local_error, errno, "Cannot remove the directory");
   if (local_error != NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot destroy the inbox %s: ", self->dir);
