@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * endpoint-bus.c — TcEndpointBus: org.tincan.Tincan1.Endpoint for one
- * TcEndpoint.  Properties are bound to the core object's, core signals
- * are re-emitted, and each method is one core call (style.md B7).
+ * TcEndpoint.  Properties are read from the core object when asked for,
+ * core signals are re-emitted, and each method is one core call
+ * (style.md B7).
+ *
+ * Nothing here is per endpoint but the adapter itself: TcManagerBus
+ * routes calls to it from one subtree registration, core signals arrive
+ * through emission hooks, and property changes wait in one queue for the
+ * next PropertiesChanged.  A GDBusObjectSkeleton and interface skeleton
+ * per endpoint cost 3.6 KiB each, with thousands of endpoints.
  *
  * SendMessage is held (TcBusCall) until core finishes the MESSAGE
  * transaction: cancelled when its caller leaves the bus, answered Aborted
@@ -18,51 +25,230 @@
 #include "sip/debug.h"
 #include "tincan-dbus-generated.h"
 
+/* The interface's properties; bit i of TcEndpointBus.changed is
+ * properties[i].  @core: the TcEndpoint property it shows, if any. */
+enum {
+  PROP_URI,
+  PROP_KIND,
+  PROP_DISPLAY_NAME,
+  PROP_REGISTRATION_STATE,
+  PROP_GRUU,
+  PROP_INSTANCE_ID,
+  PROP_CONTACT,
+  PROP_TRANSPORT,
+  PROP_PASSWORD_STORE,
+  PROP_INCOMING_CALL_POLICY,
+  PROP_SESSIONS, /* EmitsChangedSignal "invalidates" */
+  N_PROPS
+};
+
+static const struct {
+  const char *name;
+  const char *core;
+} properties[N_PROPS] = {
+  [PROP_URI] = { "Uri", "uri" },
+  [PROP_KIND] = { "Kind", "kind" },
+  [PROP_DISPLAY_NAME] = { "DisplayName", "display-name" },
+  [PROP_REGISTRATION_STATE] = { "RegistrationState", "registration-state" },
+  [PROP_GRUU] = { "Gruu", "gruu" },
+  [PROP_INSTANCE_ID] = { "InstanceId", "instance-id" },
+  [PROP_CONTACT] = { "Contact", "contact" },
+  [PROP_TRANSPORT] = { "Transport", "transport" },
+  [PROP_PASSWORD_STORE] = { "PasswordStore", "password-store" },
+  [PROP_INCOMING_CALL_POLICY] = { "IncomingCallPolicy", NULL },
+  [PROP_SESSIONS] = { "Sessions", NULL },
+};
+
 struct _TcEndpointBus {
   GObject parent_instance;
 
   TcEndpoint *endpoint;
+  GDBusConnection *connection;
   TcBusCallers *callers;
   char *path;
-  TcDBusObjectSkeleton *object;
-  TcDBusEndpoint *iface;
-  GPtrArray *calls;            /* TcBusCall: SendMessage in flight */
-  guint sessions_idle;         /* PropertiesChanged for Sessions, pending */
-  gboolean sessions_announced; /* invalidated since it was last read */
-  gboolean aborted;
+  GPtrArray *calls;                /* TcBusCall: SendMessage in flight; NULL before the first */
+  guint changed;                   /* properties to announce, 1 << PROP_* */
+  gboolean queued : 1;             /* in changed_queue */
+  gboolean sessions_announced : 1; /* invalidated since it was last read */
+  gboolean aborted : 1;
 };
 
-G_DEFINE_TYPE (TcEndpointBus, tc_endpoint_bus, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (TcEndpointBus, tc_endpoint_bus, G_TYPE_OBJECT)
 
-/* Core property -> skeleton property of the same name (gdbus-codegen
- * names them after the D-Bus property: Uri -> "uri", and so on).  One
- * "notify" handler copies them, rather than a GBinding each: thousands
- * of endpoints, nine properties. */
-static const char *const bound_properties[] = {
-  "uri", "kind", "display-name", "registration-state", "gruu", "instance-id", "contact", "transport", "password-store",
-};
-
-static void
-copy_property (TcEndpointBus *self, const char *name)
+GDBusInterfaceInfo *
+tc_endpoint_bus_interface_info (void)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
-
-  g_object_get_property (G_OBJECT (self->endpoint), name, &value);
-  g_object_set_property (G_OBJECT (self->iface), name, &value);
+  return tc_dbus_endpoint_interface_info ();
 }
 
 static void
-on_endpoint_notify (TcEndpoint *endpoint, GParamSpec *pspec, TcEndpointBus *self)
+emit_signal (TcEndpointBus *self, const char *interface_name, const char *signal, GVariant *parameters)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (bound_properties); i++)
+  g_autoptr (GVariant) sunk = g_variant_ref_sink (parameters);
+
+  if (self->aborted)
+    return;
+  g_dbus_connection_emit_signal (self->connection, NULL, self->path, interface_name, signal, sunk, NULL);
+}
+
+static GVariant *
+empty_details (GVariant *details)
+{
+  return details ? details : g_variant_new ("a{sv}", NULL);
+}
+
+/* ---- properties -------------------------------------------------------------- */
+
+/* The Sessions property is built when read and announced as invalidated
+ * (EmitsChangedSignal "invalidates"): at hundreds of calls per second,
+ * with every lingering session in it, serialising the whole array for
+ * each change was a third of the daemon's time.  Announced once, and not
+ * again until someone has read the property: a client's cached value is
+ * already gone. */
+static GVariant *
+read_sessions (TcEndpointBus *self)
+{
+  g_autoptr (GPtrArray) sessions = tc_endpoint_get_sessions (self->endpoint);
+  GVariantBuilder builder;
+
+  self->sessions_announced = FALSE;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_OBJECT_PATH_ARRAY);
+  for (guint i = 0; i < sessions->len; i++)
     {
-      if (g_str_equal (pspec->name, bound_properties[i]))
+      g_autofree char *path = tc_session_bus_path (self->path, tc_session_get_id (sessions->pdata[i]));
+
+      g_variant_builder_add (&builder, "o", path);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+property_value (TcEndpointBus *self, guint prop)
+{
+  char *value = NULL;
+
+  switch (prop)
+    {
+    case PROP_SESSIONS:
+      return read_sessions (self);
+    case PROP_INCOMING_CALL_POLICY:
+      {
+        const char *policy = tc_endpoint_get_settings (self->endpoint)->incoming_call_policy;
+
+        return g_variant_new_string (policy ? policy : "ring");
+      }
+    default:
+      g_object_get (self->endpoint, properties[prop].core, &value, NULL);
+      return g_variant_new_take_string (value ? value : g_strdup (""));
+    }
+}
+
+GVariant *
+tc_endpoint_bus_get_property (TcEndpointBus *self, const char *name, GError **error)
+{
+  g_return_val_if_fail (TC_IS_ENDPOINT_BUS (self), NULL);
+
+  for (guint i = 0; i < N_PROPS; i++)
+    if (g_str_equal (name, properties[i].name))
+      return property_value (self, i);
+  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, "No such property “%s”", name);
+  return NULL;
+}
+
+GVariant *
+tc_endpoint_bus_get_properties (TcEndpointBus *self)
+{
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (TC_IS_ENDPOINT_BUS (self), NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  for (guint i = 0; i < N_PROPS; i++)
+    g_variant_builder_add (&builder, "{sv}", properties[i].name, property_value (self, i));
+  return g_variant_builder_end (&builder);
+}
+
+/* Changed properties wait here for one PropertiesChanged per endpoint,
+ * sent before the next method call is dispatched (G_PRIORITY_HIGH): the
+ * values are read then, so a property that changed twice is sent once. */
+static GPtrArray *changed_queue; /* TcEndpointBus, a reference each */
+static guint changed_idle;
+
+static void
+emit_properties_changed (TcEndpointBus *self)
+{
+  const char *invalidated[2] = { NULL, NULL };
+  GVariantBuilder changed;
+
+  g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
+  for (guint i = 0; i < N_PROPS; i++)
+    {
+      if (!(self->changed & (1u << i)))
+        continue;
+      if (i == PROP_SESSIONS)
+        invalidated[0] = properties[i].name;
+      else
+        g_variant_builder_add (&changed, "{sv}", properties[i].name, property_value (self, i));
+    }
+  self->changed = 0;
+  emit_signal (self, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+               g_variant_new ("(sa{sv}^as)", TC_ENDPOINT_BUS_INTERFACE, &changed, invalidated));
+}
+
+static gboolean
+on_changed_idle (gpointer user_data)
+{
+  g_autoptr (GPtrArray) queue = g_steal_pointer (&changed_queue);
+
+  changed_idle = 0;
+  for (guint i = 0; i < queue->len; i++)
+    {
+      TcEndpointBus *self = queue->pdata[i];
+
+      self->queued = FALSE;
+      if (self->changed)
+        emit_properties_changed (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_changed (TcEndpointBus *self, guint prop)
+{
+  self->changed |= 1u << prop;
+  if (self->queued)
+    return;
+  self->queued = TRUE;
+  if (!changed_queue)
+    changed_queue = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (changed_queue, g_object_ref (self));
+  if (!changed_idle)
+    changed_idle = g_idle_add_full (G_PRIORITY_HIGH, on_changed_idle, NULL, NULL);
+}
+
+static void
+on_property_changed (TcEndpoint *endpoint, GParamSpec *pspec, TcEndpointBus *self)
+{
+  for (guint i = 0; i < N_PROPS; i++)
+    {
+      if (properties[i].core && g_str_equal (pspec->name, properties[i].core))
         {
-          copy_property (self, bound_properties[i]);
+          queue_changed (self, i);
           return;
         }
     }
 }
+
+static void
+on_sessions_changed (TcEndpoint *endpoint, TcSession *session, TcEndpointBus *self)
+{
+  if (self->sessions_announced)
+    return;
+  self->sessions_announced = TRUE;
+  queue_changed (self, PROP_SESSIONS);
+}
+
+/* ---- signals ----------------------------------------------------------------- */
 
 static GVariant *
 bytes_to_variant (GBytes *bytes)
@@ -91,55 +277,72 @@ message_details (const TcInboxMessage *message)
   return g_variant_dict_end (&dict);
 }
 
-static void
-on_registration_state_changed (TcEndpoint *endpoint, const char *state, const char *previous, guint sip_status,
-                               const char *reason, GVariant *details, TcEndpointBus *self)
-{
-  tc_dbus_endpoint_emit_registration_state_changed (self->iface, state, previous, sip_status, reason ? reason : "",
-                                                    details ? details : g_variant_new ("a{sv}", NULL));
-}
-
-static void
-on_message_received (TcEndpoint *endpoint, TcInboxMessage *message, TcEndpointBus *self)
+/* (ssssaya{sv}): MessageReceived's arguments, an entry of ListPendingMessages. */
+static GVariant *
+message_tuple (const TcInboxMessage *message)
 {
   const char *from = tc_inbox_message_get_from (message);
   const char *to = tc_inbox_message_get_to (message);
   const char *content_type = tc_inbox_message_get_content_type (message);
 
-  tc_dbus_endpoint_emit_message_received (
-    self->iface, tc_inbox_message_get_id (message), from ? from : "", to ? to : "", content_type ? content_type : "",
-    bytes_to_variant (tc_inbox_message_get_body (message)), message_details (message));
+  return g_variant_new ("(ssss@ay@a{sv})", tc_inbox_message_get_id (message), from ? from : "", to ? to : "",
+                        content_type ? content_type : "", bytes_to_variant (tc_inbox_message_get_body (message)),
+                        message_details (message));
+}
+
+static void
+on_registration_state_changed (TcEndpoint *endpoint, const char *state, const char *previous, guint sip_status,
+                               const char *reason, GVariant *details, TcEndpointBus *self)
+{
+  emit_signal (
+    self, TC_ENDPOINT_BUS_INTERFACE, "RegistrationStateChanged",
+    g_variant_new ("(ssus@a{sv})", state, previous, sip_status, reason ? reason : "", empty_details (details)));
+}
+
+static void
+on_message_received (TcEndpoint *endpoint, TcInboxMessage *message, TcEndpointBus *self)
+{
+  emit_signal (self, TC_ENDPOINT_BUS_INTERFACE, "MessageReceived", message_tuple (message));
 }
 
 static void
 on_connection_lost (TcEndpoint *endpoint, const char *cause, const char *remote, GVariant *details, TcEndpointBus *self)
 {
-  tc_dbus_endpoint_emit_connection_lost (self->iface, cause, remote ? remote : "",
-                                         details ? details : g_variant_new ("a{sv}", NULL));
+  emit_signal (self, TC_ENDPOINT_BUS_INTERFACE, "ConnectionLost",
+               g_variant_new ("(ss@a{sv})", cause, remote ? remote : "", empty_details (details)));
 }
 
-static gboolean
-on_handle_register (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, TcEndpointBus *self)
+static void
+on_incoming_session (TcEndpoint *endpoint, TcSession *session, GVariant *details, TcEndpointBus *self)
+{
+  g_autofree char *path = tc_session_bus_path (self->path, tc_session_get_id (session));
+
+  emit_signal (self, TC_ENDPOINT_BUS_INTERFACE, "IncomingSession",
+               g_variant_new ("(o@a{sv})", path, empty_details (details)));
+}
+
+/* ---- methods ----------------------------------------------------------------- */
+
+static void
+handle_register (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation)
 {
   g_autoptr (GError) error = NULL;
 
   if (!tc_endpoint_register (self->endpoint, &error))
-    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
-
-  tc_dbus_endpoint_complete_register (iface, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+    tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
-static gboolean
-on_handle_unregister (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, TcEndpointBus *self)
+static void
+handle_unregister (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation)
 {
   g_autoptr (GError) error = NULL;
 
   if (!tc_endpoint_unregister (self->endpoint, &error))
-    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
-
-  tc_dbus_endpoint_complete_unregister (iface, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+    tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
 typedef struct {
@@ -195,8 +398,9 @@ emit_operation_complete (TcEndpointBus *self, guint64 cookie, const TcMessageRes
   g_variant_dict_insert (&dict, "operation", "s", "message");
   if (error)
     g_variant_dict_insert (&dict, "error", "s", tc_bus_error_name (error));
-  tc_dbus_endpoint_emit_operation_complete (self->iface, cookie, outcome->status,
-                                            outcome->reason ? outcome->reason : "", g_variant_dict_end (&dict));
+  emit_signal (self, TC_ENDPOINT_BUS_INTERFACE, "OperationComplete",
+               g_variant_new ("(tus@a{sv})", cookie, outcome->status, outcome->reason ? outcome->reason : "",
+                              g_variant_dict_end (&dict)));
 }
 
 static void
@@ -210,357 +414,167 @@ on_send_message_done (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean ok;
 
   ok = tc_endpoint_send_message_finish (TC_ENDPOINT (source), result, &outcome, &error);
-  g_ptr_array_remove_fast (self->calls, op->call);
+  if (self->calls) /* NULL once aborted */
+    g_ptr_array_remove_fast (self->calls, op->call);
   invocation = tc_bus_call_steal_invocation (op->call);
   tc_debug ("endpoint %s: MESSAGE (cookie %" G_GUINT64_FORMAT ") done: %u %s", tc_endpoint_get_id (self->endpoint),
             op->cookie, outcome.status, ok ? "ok" : error->message);
 
   /* Only a MESSAGE that went out has a status to report. */
-  if (outcome.status != 0 && !self->aborted)
+  if (outcome.status != 0)
     emit_operation_complete (self, op->cookie, &outcome, ok ? NULL : error);
   if (invocation && ok)
-    tc_dbus_endpoint_complete_send_message (self->iface, invocation);
+    g_dbus_method_invocation_return_value (invocation, NULL);
   else if (invocation)
     tc_bus_return_gerror (invocation, g_steal_pointer (&error));
   tc_message_result_clear (&outcome);
 }
 
-static gboolean
-on_handle_send_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target,
-                        const char *content_type, GVariant *body, GVariant *options, TcEndpointBus *self)
+static void
+handle_send_message (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation)
 {
+  g_autoptr (GVariant) body = NULL;
+  g_autoptr (GVariant) options = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
+  const char *target, *content_type;
   SendOperation *op;
   guint64 cookie = 0;
 
+  g_variant_get (parameters, "(&s&s@ay@a{sv})", &target, &content_type, &body, &options);
   if (!parse_send_options (options, &cookie, &error))
-    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+    {
+      tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+      return;
+    }
 
   op = g_new0 (SendOperation, 1);
   op->self = g_object_ref (self);
   op->call = tc_bus_call_new (self->callers, invocation);
   op->cookie = cookie;
+  if (!self->calls)
+    self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
   g_ptr_array_add (self->calls, tc_bus_call_ref (op->call));
 
   bytes = g_variant_get_data_as_bytes (body);
   tc_endpoint_send_message_async (self->endpoint, target, *content_type ? content_type : NULL, bytes, NULL,
                                   tc_bus_call_get_cancellable (op->call), on_send_message_done, op);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean
-on_handle_set_additional_headers (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, GVariant *headers_v,
-                                  TcEndpointBus *self)
+static void
+handle_set_additional_headers (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation)
 {
   g_autoptr (GArray) headers = g_array_new (FALSE, TRUE, sizeof (TcHeaderPair));
+  g_autoptr (GVariantIter) iter = NULL;
   g_autoptr (GError) error = NULL;
-  GVariantIter iter;
   TcHeaderPair pair;
 
   g_array_set_clear_func (headers, (GDestroyNotify) tc_header_pair_clear);
-  g_variant_iter_init (&iter, headers_v);
-  while (g_variant_iter_next (&iter, "(ss)", &pair.name, &pair.value))
+  g_variant_get (parameters, "(a(ss))", &iter);
+  while (g_variant_iter_next (iter, "(ss)", &pair.name, &pair.value))
     g_array_append_val (headers, pair);
 
   /* Core validates every header before applying any. */
   if (!tc_endpoint_set_additional_headers (self->endpoint, headers, &error))
-    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
-
-  tc_dbus_endpoint_complete_set_additional_headers (iface, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+    tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
-static gboolean
-on_handle_acknowledge_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *id,
-                               TcEndpointBus *self)
+static void
+handle_acknowledge_message (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation)
 {
   g_autoptr (GError) error = NULL;
+  const char *id;
 
+  g_variant_get (parameters, "(&s)", &id);
   if (!tc_endpoint_acknowledge_message (self->endpoint, id, &error))
-    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
-
-  tc_dbus_endpoint_complete_acknowledge_message (iface, invocation);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+    tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
-static gboolean
-on_handle_list_pending_messages (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, TcEndpointBus *self)
+static void
+handle_list_pending_messages (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation)
 {
   g_autoptr (GPtrArray) messages = tc_endpoint_list_pending_messages (self->endpoint);
-  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(ssssaya{sv})"));
-
-  for (guint i = 0; messages && i < messages->len; i++)
-    {
-      const TcInboxMessage *message = g_ptr_array_index (messages, i);
-      const char *from = tc_inbox_message_get_from (message);
-      const char *to = tc_inbox_message_get_to (message);
-      const char *content_type = tc_inbox_message_get_content_type (message);
-
-      g_variant_builder_add (&builder, "(ssss@ay@a{sv})", tc_inbox_message_get_id (message), from ? from : "",
-                             to ? to : "", content_type ? content_type : "",
-                             bytes_to_variant (tc_inbox_message_get_body (message)), message_details (message));
-    }
-  tc_dbus_endpoint_complete_list_pending_messages (iface, invocation, g_variant_builder_end (&builder));
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* ---- the skeleton -----------------------------------------------------------
- * The method handlers are class vfuncs of a TcDBusEndpointSkeleton subclass
- * (TcDBusEndpointIface) rather than "handle-*" handlers connected on each
- * instance: with thousands of endpoints, six closures each add up. */
-
-#define TC_TYPE_ENDPOINT_BUS_SKELETON (tc_endpoint_bus_skeleton_get_type ())
-G_DECLARE_FINAL_TYPE (TcEndpointBusSkeleton, tc_endpoint_bus_skeleton, TC, ENDPOINT_BUS_SKELETON,
-                      TcDBusEndpointSkeleton)
-
-struct _TcEndpointBusSkeleton {
-  TcDBusEndpointSkeleton parent_instance;
-
-  TcEndpointBus *adapter; /* borrowed; NULL once aborted: methods are then unknown */
-};
-
-static void tc_endpoint_bus_skeleton_iface_init (TcDBusEndpointIface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TcEndpointBusSkeleton, tc_endpoint_bus_skeleton, TC_DBUS_TYPE_ENDPOINT_SKELETON,
-                               G_IMPLEMENT_INTERFACE (TC_DBUS_TYPE_ENDPOINT, tc_endpoint_bus_skeleton_iface_init))
-
-static TcEndpointBus *
-adapter_of (TcDBusEndpoint *iface)
-{
-  return TC_ENDPOINT_BUS_SKELETON (iface)->adapter;
-}
-
-/* ---- calls ------------------------------------------------------------------- */
-
-/* The Sessions property is built when read and announced as invalidated
- * (EmitsChangedSignal "invalidates"): at hundreds of calls per second,
- * with every lingering session in it, serialising the whole array for
- * each change was a third of the daemon's time.  One PropertiesChanged
- * per main-loop pass at most, and none again until someone has read the
- * property: a client's cached value is already gone. */
-static GVariant *
-sessions_variant (TcEndpointBus *self)
-{
-  g_autoptr (GPtrArray) sessions = tc_endpoint_get_sessions (self->endpoint);
   GVariantBuilder builder;
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_OBJECT_PATH_ARRAY);
-  for (guint i = 0; i < sessions->len; i++)
-    {
-      g_autofree char *path = tc_session_bus_path (self->path, tc_session_get_id (sessions->pdata[i]));
-
-      g_variant_builder_add (&builder, "o", path);
-    }
-  return g_variant_builder_end (&builder);
-}
-
-static gboolean
-on_sessions_idle (gpointer user_data)
-{
-  TcEndpointBus *self = user_data;
-  GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self->iface);
-  g_autolist (GDBusConnection) connections = g_dbus_interface_skeleton_get_connections (skeleton);
-  const char *invalidated[] = { "Sessions", NULL };
-  GVariant *signal;
-
-  self->sessions_idle = 0;
-  signal = g_variant_ref_sink (g_variant_new ("(s@a{sv}^as)", g_dbus_interface_skeleton_get_info (skeleton)->name,
-                                              g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0), invalidated));
-  for (GList *l = connections; l; l = l->next)
-    g_dbus_connection_emit_signal (l->data, NULL, self->path, "org.freedesktop.DBus.Properties", "PropertiesChanged",
-                                   signal, NULL);
-  g_variant_unref (signal);
-  return G_SOURCE_REMOVE;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssaya{sv})"));
+  for (guint i = 0; messages && i < messages->len; i++)
+    g_variant_builder_add_value (&builder, message_tuple (g_ptr_array_index (messages, i)));
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("(@a(ssssaya{sv}))", g_variant_builder_end (&builder)));
 }
 
 static void
-on_sessions_changed (TcEndpoint *endpoint, TcSession *session, TcEndpointBus *self)
-{
-  if (self->sessions_announced)
-    return;
-  self->sessions_announced = TRUE;
-  self->sessions_idle = g_idle_add_full (G_PRIORITY_HIGH, on_sessions_idle, self, NULL);
-}
-
-/* Someone reads Sessions: the next change is announced again. */
-static GVariant *
-read_sessions (TcEndpointBus *self)
-{
-  self->sessions_announced = FALSE;
-  return sessions_variant (self);
-}
-
-static void
-on_incoming_session (TcEndpoint *endpoint, TcSession *session, GVariant *details, TcEndpointBus *self)
-{
-  g_autofree char *path = tc_session_bus_path (self->path, tc_session_get_id (session));
-
-  tc_dbus_endpoint_emit_incoming_session (self->iface, path, details ? details : g_variant_new ("a{sv}", NULL));
-}
-
-static gboolean
-on_handle_call (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target, GVariant *options,
-                TcEndpointBus *self)
+handle_call (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation)
 {
   static const char *const allowed[] = { "headers", "subject", "codecs", "audio-source", "audio-sink", NULL };
+  g_autoptr (GVariant) options = NULL;
   g_autoptr (TcSession) session = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   TcSessionOptions parsed;
+  const char *target;
 
+  g_variant_get (parameters, "(&s@a{sv})", &target, &options);
   if (!tc_session_options_parse (&parsed, options, allowed, &error))
-    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+    {
+      tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+      return;
+    }
   /* The session is exported ("session-added") before this returns. */
   session = tc_endpoint_call (self->endpoint, target, &parsed, &error);
   tc_session_options_clear (&parsed);
   if (!session)
-    return tc_bus_return_gerror (invocation, g_steal_pointer (&error));
-  path = tc_session_bus_path (self->path, tc_session_get_id (session));
-  tc_dbus_endpoint_complete_call (iface, invocation, path);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-skeleton_handle_call (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target, GVariant *options)
-{
-  TcEndpointBus *self = adapter_of (iface);
-
-  return self && on_handle_call (iface, invocation, target, options, self);
-}
-
-static gboolean
-skeleton_handle_register (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation)
-{
-  TcEndpointBus *self = adapter_of (iface);
-
-  return self && on_handle_register (iface, invocation, self);
-}
-
-static gboolean
-skeleton_handle_unregister (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation)
-{
-  TcEndpointBus *self = adapter_of (iface);
-
-  return self && on_handle_unregister (iface, invocation, self);
-}
-
-static gboolean
-skeleton_handle_send_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *target,
-                              const char *content_type, GVariant *body, GVariant *options)
-{
-  TcEndpointBus *self = adapter_of (iface);
-
-  return self && on_handle_send_message (iface, invocation, target, content_type, body, options, self);
-}
-
-static gboolean
-skeleton_handle_set_additional_headers (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, GVariant *headers)
-{
-  TcEndpointBus *self = adapter_of (iface);
-
-  return self && on_handle_set_additional_headers (iface, invocation, headers, self);
-}
-
-static gboolean
-skeleton_handle_acknowledge_message (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation, const char *id)
-{
-  TcEndpointBus *self = adapter_of (iface);
-
-  return self && on_handle_acknowledge_message (iface, invocation, id, self);
-}
-
-static gboolean
-skeleton_handle_list_pending_messages (TcDBusEndpoint *iface, GDBusMethodInvocation *invocation)
-{
-  TcEndpointBus *self = adapter_of (iface);
-
-  return self && on_handle_list_pending_messages (iface, invocation, self);
-}
-
-static void
-tc_endpoint_bus_skeleton_iface_init (TcDBusEndpointIface *iface)
-{
-  /* The parent's vfuncs (property getters) are kept: @iface starts as a
-   * copy of TcDBusEndpointSkeleton's. */
-  iface->handle_register = skeleton_handle_register;
-  iface->handle_unregister = skeleton_handle_unregister;
-  iface->handle_send_message = skeleton_handle_send_message;
-  iface->handle_set_additional_headers = skeleton_handle_set_additional_headers;
-  iface->handle_acknowledge_message = skeleton_handle_acknowledge_message;
-  iface->handle_list_pending_messages = skeleton_handle_list_pending_messages;
-  iface->handle_call = skeleton_handle_call;
-}
-
-static GVariant *
-skeleton_get_property (GDBusConnection *connection, const char *sender, const char *object_path,
-                       const char *interface_name, const char *property_name, GError **error, gpointer user_data)
-{
-  TcEndpointBusSkeleton *skeleton = user_data;
-  GDBusInterfaceVTable *parent = G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)
-                                   ->get_vtable (G_DBUS_INTERFACE_SKELETON (skeleton));
-
-  if (skeleton->adapter && g_strcmp0 (property_name, "Sessions") == 0)
-    return read_sessions (skeleton->adapter);
-  return parent->get_property (connection, sender, object_path, interface_name, property_name, error, user_data);
-}
-
-/* The generated skeleton's vtable (the same for every instance) with our
- * get_property: one copy, not one per endpoint. */
-static GDBusInterfaceVTable *
-skeleton_get_vtable (GDBusInterfaceSkeleton *interface)
-{
-  static GDBusInterfaceVTable vtable;
-  static gsize done;
-
-  if (g_once_init_enter (&done))
     {
-      vtable = *G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)->get_vtable (interface);
-      vtable.get_property = skeleton_get_property;
-      g_once_init_leave (&done, 1);
+      tc_bus_return_gerror (invocation, g_steal_pointer (&error));
+      return;
     }
-  return &vtable;
+  path = tc_session_bus_path (self->path, tc_session_get_id (session));
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", path));
 }
 
-/* GetAll and the ObjectManager's GetManagedObjects. */
-static GVariant *
-skeleton_get_properties (GDBusInterfaceSkeleton *interface)
+static const struct {
+  const char *name;
+  void (*handle) (TcEndpointBus *self, GVariant *parameters, GDBusMethodInvocation *invocation);
+} methods[] = {
+  { "Register", handle_register },
+  { "Unregister", handle_unregister },
+  { "SendMessage", handle_send_message },
+  { "Call", handle_call },
+  { "SetAdditionalHeaders", handle_set_additional_headers },
+  { "AcknowledgeMessage", handle_acknowledge_message },
+  { "ListPendingMessages", handle_list_pending_messages },
+};
+
+void
+tc_endpoint_bus_method_call (TcEndpointBus *self, const char *method_name, GVariant *parameters,
+                             GDBusMethodInvocation *invocation)
 {
-  TcEndpointBusSkeleton *skeleton = TC_ENDPOINT_BUS_SKELETON (interface);
-  g_autoptr (GVariant) properties =
-    G_DBUS_INTERFACE_SKELETON_CLASS (tc_endpoint_bus_skeleton_parent_class)->get_properties (interface);
-  GVariantDict dict;
+  g_return_if_fail (TC_IS_ENDPOINT_BUS (self));
 
-  if (!skeleton->adapter)
-    return g_steal_pointer (&properties);
-  g_variant_dict_init (&dict, properties);
-  g_variant_dict_insert_value (&dict, "Sessions", read_sessions (skeleton->adapter));
-  return g_variant_dict_end (&dict);
+  for (gsize i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      if (g_str_equal (method_name, methods[i].name))
+        {
+          methods[i].handle (self, parameters, invocation);
+          return;
+        }
+    }
+  /* The interface description has a method this table lacks: a bug. */
+  g_warning ("Endpoint.%s is not implemented", method_name);
+  g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                         "Endpoint.%s is not implemented", method_name);
 }
 
-static void
-tc_endpoint_bus_skeleton_class_init (TcEndpointBusSkeletonClass *klass)
-{
-  GDBusInterfaceSkeletonClass *skeleton_class = G_DBUS_INTERFACE_SKELETON_CLASS (klass);
-
-  skeleton_class->get_vtable = skeleton_get_vtable;
-  skeleton_class->get_properties = skeleton_get_properties;
-}
-
-static void
-tc_endpoint_bus_skeleton_init (TcEndpointBusSkeleton *skeleton)
-{
-}
-
-/* ---- the adapter ---------------------------------------------------------------- */
-
-/* Core signals reach the adapters through emission hooks, one per signal
- * for every endpoint, rather than handlers connected on each endpoint: a
- * handler costs a closure and its bookkeeping, some 200 bytes, and
- * thousands of endpoints had six each.  An endpoint's adapter is its qdata
- * while it is on the bus.  (Properties still come through a "notify"
- * handler: later GLibs take no hooks on GObject::notify and skip it for
- * an object without a handler.) */
+/* ---- core signals, through emission hooks -------------------------------------
+ *
+ * One hook per signal for every endpoint, rather than handlers connected
+ * on each endpoint: a handler costs a closure and its bookkeeping, some
+ * 200 bytes, and thousands of endpoints had seven each.  An endpoint's
+ * adapter is its qdata while it is on the bus. */
 static GQuark adapter_quark;
 
 static TcEndpointBus *
@@ -623,6 +637,16 @@ hook_sessions_changed (GSignalInvocationHint *hint, guint n_values, const GValue
   return TRUE;
 }
 
+static gboolean
+hook_property_changed (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  TcEndpointBus *self = adapter_for (&values[0]);
+
+  if (self)
+    on_property_changed (self->endpoint, g_value_get_param (&values[1]), self);
+  return TRUE;
+}
+
 gulong
 tc_endpoint_bus_add_hook (const char *signal, GSignalEmissionHook hook, gpointer data)
 {
@@ -653,8 +677,11 @@ install_hooks (void)
   tc_endpoint_bus_add_hook ("incoming-session", hook_incoming_session, NULL);
   tc_endpoint_bus_add_hook ("session-added", hook_sessions_changed, NULL);
   tc_endpoint_bus_add_hook ("session-removed", hook_sessions_changed, NULL);
+  tc_endpoint_bus_add_hook ("property-changed", hook_property_changed, NULL);
   g_once_init_leave (&done, 1);
 }
+
+/* ---- the adapter ---------------------------------------------------------------- */
 
 void
 tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
@@ -666,19 +693,15 @@ tc_endpoint_bus_abort (TcEndpointBus *self, const char *why)
   if (self->aborted)
     return;
   self->aborted = TRUE;
-  g_clear_handle_id (&self->sessions_idle, g_source_remove);
-
+  self->changed = 0;
   g_object_set_qdata (G_OBJECT (self->endpoint), adapter_quark, NULL);
-  g_signal_handlers_disconnect_by_data (self->endpoint, self);
-  g_signal_handlers_disconnect_by_data (self->iface, self);
-  TC_ENDPOINT_BUS_SKELETON (self->iface)->adapter = NULL;
 
   /* Aborting cancels, which may complete and remove calls at once. */
   calls = g_steal_pointer (&self->calls);
-  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
-  for (guint i = 0; i < calls->len; i++)
+  for (guint i = 0; calls && i < calls->len; i++)
     tc_bus_call_abort (g_ptr_array_index (calls, i), why);
-  tc_debug ("endpoint %s: off the bus, %u call(s) aborted", tc_endpoint_get_id (self->endpoint), calls->len);
+  tc_debug ("endpoint %s: off the bus, %u call(s) aborted", tc_endpoint_get_id (self->endpoint),
+            calls ? calls->len : 0);
 }
 
 static void
@@ -688,10 +711,9 @@ tc_endpoint_bus_dispose (GObject *object)
 
   if (self->endpoint)
     tc_endpoint_bus_abort (self, "The endpoint was removed");
-  g_clear_object (&self->object);
-  g_clear_object (&self->iface);
   g_clear_object (&self->endpoint);
   g_clear_object (&self->callers);
+  g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (tc_endpoint_bus_parent_class)->dispose (object);
 }
@@ -701,7 +723,7 @@ tc_endpoint_bus_finalize (GObject *object)
 {
   TcEndpointBus *self = TC_ENDPOINT_BUS (object);
 
-  g_ptr_array_unref (self->calls);
+  g_clear_pointer (&self->calls, g_ptr_array_unref);
   g_free (self->path);
 
   G_OBJECT_CLASS (tc_endpoint_bus_parent_class)->finalize (object);
@@ -719,7 +741,6 @@ tc_endpoint_bus_class_init (TcEndpointBusClass *klass)
 static void
 tc_endpoint_bus_init (TcEndpointBus *self)
 {
-  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
 }
 
 char *
@@ -736,12 +757,13 @@ tc_endpoint_bus_path_for_id (const char *id)
 }
 
 TcEndpointBus *
-tc_endpoint_bus_new (TcEndpoint *endpoint, TcBusCallers *callers)
+tc_endpoint_bus_new (TcEndpoint *endpoint, GDBusConnection *connection, TcBusCallers *callers)
 {
   g_autofree char *path = NULL;
   TcEndpointBus *self;
 
   g_return_val_if_fail (TC_IS_ENDPOINT (endpoint), NULL);
+  g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
   g_return_val_if_fail (TC_BUS_IS_CALLERS (callers), NULL);
 
   path = tc_endpoint_bus_path_for_id (tc_endpoint_get_id (endpoint));
@@ -751,22 +773,19 @@ tc_endpoint_bus_new (TcEndpoint *endpoint, TcBusCallers *callers)
   install_hooks ();
   self = g_object_new (TC_TYPE_ENDPOINT_BUS, NULL);
   self->endpoint = g_object_ref (endpoint);
+  self->connection = g_object_ref (connection);
   self->callers = g_object_ref (callers);
   self->path = g_steal_pointer (&path);
-  self->object = tc_dbus_object_skeleton_new (self->path);
-  self->iface = g_object_new (TC_TYPE_ENDPOINT_BUS_SKELETON, NULL);
-  TC_ENDPOINT_BUS_SKELETON (self->iface)->adapter = self;
-  tc_dbus_object_skeleton_set_endpoint (self->object, self->iface);
-
-  for (gsize i = 0; i < G_N_ELEMENTS (bound_properties); i++)
-    copy_property (self, bound_properties[i]);
-  g_signal_connect (endpoint, "notify", G_CALLBACK (on_endpoint_notify), self);
-  /* The other core signals: install_hooks(). */
   g_object_set_qdata (G_OBJECT (endpoint), adapter_quark, self);
-  tc_dbus_endpoint_set_incoming_call_policy (self->iface, tc_endpoint_get_settings (endpoint)->incoming_call_policy
-                                                            ? tc_endpoint_get_settings (endpoint)->incoming_call_policy
-                                                            : "ring");
   return self;
+}
+
+TcEndpointBus *
+tc_endpoint_bus_find (TcEndpoint *endpoint)
+{
+  g_return_val_if_fail (TC_IS_ENDPOINT (endpoint), NULL);
+
+  return adapter_quark ? g_object_get_qdata (G_OBJECT (endpoint), adapter_quark) : NULL;
 }
 
 TcEndpoint *
@@ -783,12 +802,4 @@ tc_endpoint_bus_get_path (TcEndpointBus *self)
   g_return_val_if_fail (TC_IS_ENDPOINT_BUS (self), NULL);
 
   return self->path;
-}
-
-GDBusObjectSkeleton *
-tc_endpoint_bus_get_object (TcEndpointBus *self)
-{
-  g_return_val_if_fail (TC_IS_ENDPOINT_BUS (self), NULL);
-
-  return G_DBUS_OBJECT_SKELETON (self->object);
 }

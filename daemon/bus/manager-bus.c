@@ -14,6 +14,7 @@
 #include "bus/caller.h"
 #include "bus/endpoint-bus.h"
 #include "bus/errors.h"
+#include "bus/object-manager.h"
 #include "bus/session-bus.h"
 #include "sip/debug.h"
 #include "tincan-dbus-generated.h"
@@ -25,14 +26,14 @@ struct _TcManagerBus {
   GDBusConnection *connection;
   TcBusCallers *callers;
   TcDBusManager *iface;
-  GDBusObjectManagerServer *object_manager; /* NULL when not exported */
-  GPtrArray *endpoints;                     /* TcEndpointBus, in creation order */
-  GHashTable *by_endpoint;                  /* TcEndpoint -> TcEndpointBus (borrowed) */
-  GHashTable *by_path;                      /* path (borrowed) -> TcEndpointBus (borrowed) */
-  GHashTable *sessions;                     /* TcSession -> TcSessionBus */
-  GPtrArray *calls;                         /* TcBusCall: CreateEndpoint in flight */
-  guint endpoints_idle;                     /* the Endpoints property is out of date */
-  gulong session_hooks[2];                  /* session-added, session-removed (on_endpoint_added) */
+  TcBusObjectManager *object_manager; /* NULL when not exported */
+  guint subtree_id;                   /* the endpoints (TC_ENDPOINT_BUS_SUBTREE) */
+  GPtrArray *endpoints;               /* TcEndpointBus, in creation order */
+  GHashTable *by_id;                  /* endpoint id (borrowed) -> TcEndpointBus (borrowed) */
+  GHashTable *sessions;               /* TcSession -> TcSessionBus */
+  GPtrArray *calls;                   /* TcBusCall: CreateEndpoint in flight */
+  guint endpoints_idle;               /* the Endpoints property is out of date */
+  gulong session_hooks[2];            /* session-added, session-removed (on_endpoint_added) */
 };
 
 G_DEFINE_TYPE (TcManagerBus, tc_manager_bus, G_TYPE_OBJECT)
@@ -131,13 +132,20 @@ tc_manager_bus_skeleton_init (TcManagerBusSkeleton *skeleton)
 static TcEndpointBus *
 find_endpoint (TcManagerBus *self, TcEndpoint *endpoint)
 {
-  return g_hash_table_lookup (self->by_endpoint, endpoint);
+  TcEndpointBus *endpoint_bus = tc_endpoint_bus_find (endpoint);
+
+  /* Ours, not one of another TcManagerBus. */
+  return endpoint_bus && g_hash_table_lookup (self->by_id, tc_endpoint_get_id (endpoint)) == endpoint_bus ? endpoint_bus
+                                                                                                          : NULL;
 }
 
+/* The endpoint at @path, or NULL. */
 static TcEndpointBus *
 find_endpoint_by_path (TcManagerBus *self, const char *path)
 {
-  return g_hash_table_lookup (self->by_path, path);
+  if (!g_str_has_prefix (path, TC_ENDPOINT_BUS_PATH_PREFIX))
+    return NULL;
+  return g_hash_table_lookup (self->by_id, path + strlen (TC_ENDPOINT_BUS_PATH_PREFIX));
 }
 
 static void
@@ -178,20 +186,152 @@ flush_endpoints_property (TcManagerBus *self)
     update_endpoints_property (self);
 }
 
-/* Sessions are exported under their endpoint's path as soon as core
+/* ---- the object manager and the endpoints' subtree ---------------------------
+ *
+ * Every endpoint is a node of one subtree registration: the connection asks
+ * which interfaces a node has (introspect) and where its calls go
+ * (dispatch), and keeps nothing per endpoint.  A call is dispatched in a
+ * later main-loop pass, so the vtable looks its endpoint up again by path
+ * then: it may have been removed in between. */
+
+static GVariant *
+endpoint_interfaces (TcEndpointBus *endpoint_bus)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sa{sv}}"));
+  g_variant_builder_add (&builder, "{s@a{sv}}", TC_ENDPOINT_BUS_INTERFACE,
+                         tc_endpoint_bus_get_properties (endpoint_bus));
+  return g_variant_builder_end (&builder);
+}
+
+/* GetManagedObjects: every endpoint and every session. */
+static void
+list_objects (GVariantBuilder *objects, gpointer user_data)
+{
+  TcManagerBus *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < self->endpoints->len; i++)
+    {
+      TcEndpointBus *endpoint_bus = g_ptr_array_index (self->endpoints, i);
+
+      g_variant_builder_add (objects, "{o@a{sa{sv}}}", tc_endpoint_bus_get_path (endpoint_bus),
+                             endpoint_interfaces (endpoint_bus));
+    }
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_variant_builder_add (objects, "{o@a{sa{sv}}}", tc_session_bus_get_path (value),
+                           tc_session_bus_get_interfaces (value));
+}
+
+static void
+endpoint_method_call (GDBusConnection *connection, const char *sender, const char *object_path,
+                      const char *interface_name, const char *method_name, GVariant *parameters,
+                      GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  TcEndpointBus *endpoint_bus = find_endpoint_by_path (user_data, object_path);
+
+  if (!endpoint_bus)
+    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT, "No endpoint at %s",
+                                           object_path);
+  else
+    tc_endpoint_bus_method_call (endpoint_bus, method_name, parameters, invocation);
+}
+
+static GVariant *
+endpoint_get_property (GDBusConnection *connection, const char *sender, const char *object_path,
+                       const char *interface_name, const char *property_name, GError **error, gpointer user_data)
+{
+  TcEndpointBus *endpoint_bus = find_endpoint_by_path (user_data, object_path);
+
+  if (!endpoint_bus)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT, "No endpoint at %s", object_path);
+      return NULL;
+    }
+  return tc_endpoint_bus_get_property (endpoint_bus, property_name, error);
+}
+
+static const GDBusInterfaceVTable endpoint_vtable = {
+  .method_call = endpoint_method_call,
+  .get_property = endpoint_get_property,
+};
+
+/* The children of TC_ENDPOINT_BUS_SUBTREE, for Introspect only (calls are
+ * dispatched to unenumerated nodes too: no list per call). */
+static char **
+subtree_enumerate (GDBusConnection *connection, const char *sender, const char *object_path, gpointer user_data)
+{
+  TcManagerBus *self = user_data;
+  GPtrArray *nodes = g_ptr_array_new_full (self->endpoints->len + 1, NULL);
+
+  for (guint i = 0; i < self->endpoints->len; i++)
+    g_ptr_array_add (
+      nodes, g_strdup (tc_endpoint_get_id (tc_endpoint_bus_get_endpoint (g_ptr_array_index (self->endpoints, i)))));
+  g_ptr_array_add (nodes, NULL);
+  return (char **) g_ptr_array_free (nodes, FALSE);
+}
+
+/* @node: NULL for the subtree's root, which has no interface. */
+static GDBusInterfaceInfo **
+subtree_introspect (GDBusConnection *connection, const char *sender, const char *object_path, const char *node,
+                    gpointer user_data)
+{
+  TcManagerBus *self = user_data;
+  GDBusInterfaceInfo **interfaces;
+
+  if (!node || !g_hash_table_contains (self->by_id, node))
+    return NULL;
+  interfaces = g_new0 (GDBusInterfaceInfo *, 2);
+  interfaces[0] = g_dbus_interface_info_ref (tc_endpoint_bus_interface_info ());
+  return interfaces;
+}
+
+static const GDBusInterfaceVTable *
+subtree_dispatch (GDBusConnection *connection, const char *sender, const char *object_path, const char *interface_name,
+                  const char *node, gpointer *out_user_data, gpointer user_data)
+{
+  TcManagerBus *self = user_data;
+
+  if (!node || !g_hash_table_contains (self->by_id, node) || g_strcmp0 (interface_name, TC_ENDPOINT_BUS_INTERFACE) != 0)
+    return NULL;
+  *out_user_data = self;
+  return &endpoint_vtable;
+}
+
+static const GDBusSubtreeVTable subtree_vtable = {
+  .enumerate = subtree_enumerate,
+  .introspect = subtree_introspect,
+  .dispatch = subtree_dispatch,
+};
+
+/* ---- sessions ----------------------------------------------------------------
+ *
+ * Sessions are exported under their endpoint's path as soon as core
  * creates them (before Call() replies, before IncomingSession), and
- * unexported when core drops them or their endpoint goes. */
+ * unexported when core drops them or their endpoint goes.  They are few
+ * and short-lived: each has its own interface skeletons. */
 static void
 on_session_added (TcEndpoint *endpoint, TcSession *session, TcManagerBus *self)
 {
   TcEndpointBus *endpoint_bus = find_endpoint (self, endpoint);
-  TcSessionBus *session_bus;
+  g_autoptr (TcSessionBus) session_bus = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!endpoint_bus || g_hash_table_contains (self->sessions, session))
     return;
   session_bus = tc_session_bus_new (session, tc_endpoint_bus_get_path (endpoint_bus), self->callers);
-  g_hash_table_insert (self->sessions, session, session_bus);
-  g_dbus_object_manager_server_export (self->object_manager, tc_session_bus_get_object (session_bus));
+  if (!tc_session_bus_export (session_bus, self->connection, &error))
+    {
+      g_warning ("session %s: not exported: %s", tc_session_bus_get_path (session_bus), error->message);
+      tc_session_bus_abort (session_bus, "The session could not be exported");
+      return;
+    }
+  tc_bus_object_manager_added (self->object_manager, tc_session_bus_get_path (session_bus),
+                               tc_session_bus_get_interfaces (session_bus));
+  g_hash_table_insert (self->sessions, session, g_steal_pointer (&session_bus));
 }
 
 static void
@@ -202,7 +342,9 @@ unexport_session (TcManagerBus *self, TcSession *session)
   if (!session_bus)
     return;
   tc_session_bus_abort (session_bus, "The session was removed");
-  g_dbus_object_manager_server_unexport (self->object_manager, tc_session_bus_get_path (session_bus));
+  tc_session_bus_unexport (session_bus);
+  tc_bus_object_manager_removed (self->object_manager, tc_session_bus_get_path (session_bus),
+                                 tc_session_bus_interfaces);
   g_hash_table_remove (self->sessions, session);
 }
 
@@ -228,22 +370,31 @@ hook_session_removed (GSignalInvocationHint *hint, guint n_values, const GValue 
   return TRUE;
 }
 
+/* ---- endpoints ---------------------------------------------------------------- */
+
+/* @announce: InterfacesAdded; not for the endpoints there before export. */
 static void
-on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
+add_endpoint (TcManagerBus *self, TcEndpoint *endpoint, gboolean announce)
 {
-  g_autoptr (TcEndpointBus) endpoint_bus = NULL;
+  TcEndpointBus *endpoint_bus;
 
   if (find_endpoint (self, endpoint))
     return;
-  endpoint_bus = tc_endpoint_bus_new (endpoint, self->callers);
+  if (g_hash_table_contains (self->by_id, tc_endpoint_get_id (endpoint)))
+    {
+      g_warning ("endpoint %s: another endpoint has its id: not exported", tc_endpoint_get_id (endpoint));
+      return;
+    }
+  endpoint_bus = tc_endpoint_bus_new (endpoint, self->connection, self->callers);
   if (!endpoint_bus)
     return;
 
-  g_dbus_object_manager_server_export (self->object_manager, tc_endpoint_bus_get_object (endpoint_bus));
+  g_hash_table_insert (self->by_id, (gpointer) tc_endpoint_get_id (endpoint), endpoint_bus);
+  g_ptr_array_add (self->endpoints, endpoint_bus);
   tc_debug ("endpoint %s: exported at %s", tc_endpoint_get_id (endpoint), tc_endpoint_bus_get_path (endpoint_bus));
-  g_hash_table_insert (self->by_endpoint, endpoint, endpoint_bus);
-  g_hash_table_insert (self->by_path, (gpointer) tc_endpoint_bus_get_path (endpoint_bus), endpoint_bus);
-  g_ptr_array_add (self->endpoints, g_steal_pointer (&endpoint_bus));
+  if (announce)
+    tc_bus_object_manager_added (self->object_manager, tc_endpoint_bus_get_path (endpoint_bus),
+                                 endpoint_interfaces (endpoint_bus));
   /* After the adapters' own hooks (the first tc_endpoint_bus_new()): as
    * when these were handlers connected after the adapter's. */
   if (!self->session_hooks[0])
@@ -255,8 +406,15 @@ on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
 }
 
 static void
+on_endpoint_added (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
+{
+  add_endpoint (self, endpoint, TRUE);
+}
+
+static void
 on_endpoint_removed (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *self)
 {
+  const char *const interfaces[] = { TC_ENDPOINT_BUS_INTERFACE, NULL };
   g_autoptr (TcEndpointBus) endpoint_bus = NULL;
   guint index;
 
@@ -269,10 +427,9 @@ on_endpoint_removed (TcManager *manager, TcEndpoint *endpoint, TcManagerBus *sel
       unexport_session (self, sessions->pdata[i]);
   }
   endpoint_bus = g_ptr_array_steal_index (self->endpoints, index);
-  g_hash_table_remove (self->by_endpoint, endpoint);
-  g_hash_table_remove (self->by_path, tc_endpoint_bus_get_path (endpoint_bus));
+  g_hash_table_remove (self->by_id, tc_endpoint_get_id (endpoint));
   tc_endpoint_bus_abort (endpoint_bus, "The endpoint was removed");
-  g_dbus_object_manager_server_unexport (self->object_manager, tc_endpoint_bus_get_path (endpoint_bus));
+  tc_bus_object_manager_removed (self->object_manager, tc_endpoint_bus_get_path (endpoint_bus), interfaces);
   tc_debug ("endpoint %s: unexported", tc_endpoint_get_id (endpoint));
   schedule_endpoints_property (self);
 }
@@ -427,8 +584,7 @@ tc_manager_bus_finalize (GObject *object)
 {
   TcManagerBus *self = TC_MANAGER_BUS (object);
 
-  g_hash_table_unref (self->by_path);
-  g_hash_table_unref (self->by_endpoint);
+  g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->endpoints);
   g_ptr_array_unref (self->calls);
@@ -449,8 +605,7 @@ static void
 tc_manager_bus_init (TcManagerBus *self)
 {
   self->endpoints = g_ptr_array_new_with_free_func (g_object_unref);
-  self->by_endpoint = g_hash_table_new (NULL, NULL);
-  self->by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->sessions = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_bus_call_unref);
 }
@@ -491,16 +646,25 @@ tc_manager_bus_export (TcManagerBus *self, GError **error)
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface), self->connection, TC_MANAGER_BUS_PATH,
                                          error))
     return FALSE;
-  self->object_manager = g_dbus_object_manager_server_new (TC_MANAGER_BUS_PATH);
+  self->object_manager = tc_bus_object_manager_new (self->connection, TC_MANAGER_BUS_PATH, list_objects, self, error);
+  if (self->object_manager)
+    self->subtree_id =
+      g_dbus_connection_register_subtree (self->connection, TC_ENDPOINT_BUS_SUBTREE, &subtree_vtable,
+                                          G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, self, NULL, error);
+  if (!self->subtree_id)
+    {
+      g_clear_pointer (&self->object_manager, tc_bus_object_manager_free);
+      g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
+      return FALSE;
+    }
 
   g_signal_connect (self->manager, "endpoint-added", G_CALLBACK (on_endpoint_added), self);
   g_signal_connect (self->manager, "endpoint-removed", G_CALLBACK (on_endpoint_removed), self);
-  endpoints = tc_manager_get_endpoints (self->manager);
-  for (guint i = 0; endpoints && i < endpoints->len; i++)
-    on_endpoint_added (self->manager, g_ptr_array_index (endpoints, i), self);
   /* The endpoints the manager already has go on the bus together, with
    * no InterfacesAdded each (thousands at start-up); later ones with. */
-  g_dbus_object_manager_server_set_connection (self->object_manager, self->connection);
+  endpoints = tc_manager_get_endpoints (self->manager);
+  for (guint i = 0; endpoints && i < endpoints->len; i++)
+    add_endpoint (self, g_ptr_array_index (endpoints, i), FALSE);
   update_endpoints_property (self);
   return TRUE;
 }
@@ -543,12 +707,19 @@ tc_manager_bus_unexport (TcManagerBus *self)
   }
   tc_debug ("off the bus: %u endpoint(s), %u call(s) aborted", self->endpoints->len, calls->len);
 
-  /* Dropping the connection unregisters every object at once, without an
-   * InterfacesRemoved per endpoint. */
-  g_dbus_object_manager_server_set_connection (self->object_manager, NULL);
-  g_clear_object (&self->object_manager);
-  g_hash_table_remove_all (self->by_endpoint);
-  g_hash_table_remove_all (self->by_path);
+  /* Everything leaves at once, without an InterfacesRemoved per object. */
+  g_dbus_connection_unregister_subtree (self->connection, self->subtree_id);
+  self->subtree_id = 0;
+  g_clear_pointer (&self->object_manager, tc_bus_object_manager_free);
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->sessions);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      tc_session_bus_unexport (value);
+  }
+  g_hash_table_remove_all (self->by_id);
   g_hash_table_remove_all (self->sessions);
   g_ptr_array_set_size (self->endpoints, 0);
   g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));

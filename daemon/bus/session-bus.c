@@ -20,7 +20,6 @@ struct _TcSessionBus {
   TcSession *session;
   TcBusCallers *callers;
   char *path;
-  TcDBusObjectSkeleton *object;
   TcDBusSession *iface;
   TcDBusMedia *media;
   GPtrArray *bindings; /* GBinding, borrowed */
@@ -441,7 +440,7 @@ tc_session_bus_dispose (GObject *object)
 
   if (self->session)
     tc_session_bus_abort (self, "The session was removed");
-  g_clear_object (&self->object);
+  tc_session_bus_unexport (self);
   g_clear_object (&self->iface);
   g_clear_object (&self->media);
   g_clear_object (&self->session);
@@ -496,12 +495,9 @@ tc_session_bus_new (TcSession *session, const char *endpoint_path, TcBusCallers 
   self->session = g_object_ref (session);
   self->callers = g_object_ref (callers);
   self->path = tc_session_bus_path (endpoint_path, tc_session_get_id (session));
-  self->object = tc_dbus_object_skeleton_new (self->path);
   self->iface = tc_dbus_session_skeleton_new ();
   self->media = tc_dbus_media_skeleton_new ();
   tc_dbus_media_set_encryption (self->media, "none");
-  tc_dbus_object_skeleton_set_session (self->object, self->iface);
-  tc_dbus_object_skeleton_set_media (self->object, self->media);
 
   for (gsize i = 0; i < G_N_ELEMENTS (session_properties); i++)
     g_ptr_array_add (self->bindings, g_object_bind_property (session, session_properties[i], self->iface,
@@ -546,9 +542,52 @@ tc_session_bus_get_path (TcSessionBus *self)
   return self->path;
 }
 
-GDBusObjectSkeleton *
-tc_session_bus_get_object (TcSessionBus *self)
+const char *const tc_session_bus_interfaces[] = { "org.tincan.Tincan1.Session", "org.tincan.Tincan1.Media", NULL };
+
+gboolean
+tc_session_bus_export (TcSessionBus *self, GDBusConnection *connection, GError **error)
 {
+  g_return_val_if_fail (TC_IS_SESSION_BUS (self), FALSE);
+
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface), connection, self->path, error))
+    return FALSE;
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->media), connection, self->path, error))
+    {
+      g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+tc_session_bus_unexport (TcSessionBus *self)
+{
+  GDBusInterfaceSkeleton *skeletons[] = { G_DBUS_INTERFACE_SKELETON (self->iface),
+                                          G_DBUS_INTERFACE_SKELETON (self->media) };
+
+  g_return_if_fail (TC_IS_SESSION_BUS (self));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (skeletons); i++)
+    if (skeletons[i] && g_dbus_interface_skeleton_get_connection (skeletons[i]))
+      g_dbus_interface_skeleton_unexport (skeletons[i]);
+}
+
+GVariant *
+tc_session_bus_get_interfaces (TcSessionBus *self)
+{
+  GDBusInterfaceSkeleton *skeletons[] = { G_DBUS_INTERFACE_SKELETON (self->iface),
+                                          G_DBUS_INTERFACE_SKELETON (self->media) };
+  GVariantBuilder builder;
+
   g_return_val_if_fail (TC_IS_SESSION_BUS (self), NULL);
-  return G_DBUS_OBJECT_SKELETON (self->object);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sa{sv}}"));
+  for (gsize i = 0; i < G_N_ELEMENTS (skeletons); i++)
+    {
+      /* (transfer full), and floating from the generated code. */
+      g_autoptr (GVariant) properties = g_variant_take_ref (g_dbus_interface_skeleton_get_properties (skeletons[i]));
+
+      g_variant_builder_add (&builder, "{s@a{sv}}", tc_session_bus_interfaces[i], properties);
+    }
+  return g_variant_builder_end (&builder);
 }

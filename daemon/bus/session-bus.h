@@ -22,8 +22,18 @@ TcSessionBus *tc_session_bus_new (TcSession *session, const char *endpoint_path,
 
 TcSession *tc_session_bus_get_session (TcSessionBus *self);
 const char *tc_session_bus_get_path (TcSessionBus *self);
-/* (transfer none): what to export in the object manager. */
-GDBusObjectSkeleton *tc_session_bus_get_object (TcSessionBus *self);
+/* Session and Media at tc_session_bus_get_path() on @connection; the
+ * object manager's InterfacesAdded is the caller's to emit. */
+gboolean tc_session_bus_export (TcSessionBus *self, GDBusConnection *connection, GError **error);
+/* Idempotent. */
+void tc_session_bus_unexport (TcSessionBus *self);
+
+/* a{sa{sv}}: each interface and its properties (GetManagedObjects,
+ * InterfacesAdded). */
+GVariant *tc_session_bus_get_interfaces (TcSessionBus *self);
+
+/* The names of those interfaces, NULL-terminated (InterfacesRemoved). */
+extern const char *const tc_session_bus_interfaces[];
 
 /* Answers every call still held with Error.Aborted and @why, and stops
  * forwarding the session's signals. */

@@ -67,6 +67,7 @@ enum {
   SIGNAL_REGISTRATION_STATE_CHANGED,
   SIGNAL_MESSAGE_RECEIVED,
   SIGNAL_CONNECTION_LOST,
+  SIGNAL_PROPERTY_CHANGED,
   N_SIGNALS
 };
 
@@ -154,6 +155,16 @@ tc_endpoint_finalize (GObject *object)
   G_OBJECT_CLASS (tc_endpoint_parent_class)->finalize (object);
 }
 
+/* GObject::notify takes no emission hooks: "property-changed" repeats it
+ * for those who follow every endpoint's properties with one hook rather
+ * than a handler on each (the bus).  A class notify also keeps GLibs
+ * that skip notify on an object without handlers emitting it. */
+static void
+tc_endpoint_notify (GObject *object, GParamSpec *pspec)
+{
+  g_signal_emit (object, signals[SIGNAL_PROPERTY_CHANGED], 0, pspec);
+}
+
 static GParamSpec *
 string_prop (const char *name, const char *blurb)
 {
@@ -168,6 +179,7 @@ tc_endpoint_class_init (TcEndpointClass *klass)
   object_class->get_property = tc_endpoint_get_property;
   object_class->dispose = tc_endpoint_dispose;
   object_class->finalize = tc_endpoint_finalize;
+  object_class->notify = tc_endpoint_notify;
 
   props[PROP_ID] = string_prop ("id", "The stable id (object path component)");
   props[PROP_URI] = string_prop ("uri", "The address of record");
@@ -189,6 +201,8 @@ tc_endpoint_class_init (TcEndpointClass *klass)
   signals[SIGNAL_CONNECTION_LOST] =
     g_signal_new ("connection-lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_VARIANT);
+  signals[SIGNAL_PROPERTY_CHANGED] = g_signal_new ("property-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PARAM);
   tc_endpoint_session_class_init (object_class);
 }
 
@@ -514,8 +528,11 @@ tc_endpoint_set_password (TcEndpoint *self, const char *password, TcSecretStore 
       else
         g_warning ("endpoint %s: the password cannot be used: %s", self->id, error->message);
     }
-  self->password_store = store;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PASSWORD_STORE]);
+  if (self->password_store != store)
+    {
+      self->password_store = store;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PASSWORD_STORE]);
+    }
 
   /* A new password means a new registration: the old one holds the old
    * credentials. */

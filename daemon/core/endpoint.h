@@ -41,6 +41,8 @@ G_DECLARE_FINAL_TYPE (TcEndpoint, tc_endpoint, TC, ENDPOINT, GObject)
  *  "incoming-session" (TcSession *session, GVariant *details): after
  *      "session-added", for an incoming INVITE (details: its sip-message)
  *  "session-removed" (TcSession *session): some seconds after it ended
+ *  "property-changed" (GParamSpec *pspec): after each "notify", which takes
+ *      no emission hooks: to follow every endpoint with one hook
  */
 
 const char *tc_endpoint_get_id (TcEndpoint *self);
