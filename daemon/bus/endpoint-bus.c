@@ -88,6 +88,11 @@ emit_signal (TcEndpointBus *self, const char *interface_name, const char *signal
 
   if (self->aborted)
     return;
+  /* The message keeps its body until the bus has read it, and in a burst
+   * (thousands of endpoints registering) thousands wait: as one buffer,
+   * not a tree of small values holding on to the SIP message they were
+   * read from.  Serialising releases the tree. */
+  g_variant_get_data (sunk);
   g_dbus_connection_emit_signal (self->connection, NULL, self->path, interface_name, signal, sunk, NULL);
 }
 

@@ -15,12 +15,18 @@ G_BEGIN_DECLS
 /* @settings: finished (tc_endpoint_settings_finish), taken.  @stack: where
  * it sends and receives (a reference is taken).  @contact_user: the user
  * part of its Contact, unique on @stack; @contact: its Contact URI.
- * @inbox: taken. */
+ * @inbox_root: the directory of the inboxes; the endpoint's is
+ * <inbox_root>/<id>, made at its first use. */
 TcEndpoint *tc_endpoint_new (const char *id, TcEndpointSettings *settings, TcSipStack *stack, const char *contact_user,
-                             const char *contact, TcInbox *inbox);
+                             const char *contact, const char *inbox_root);
+
+/* Where its registration takes turns with the others' (before its first
+ * registration; a reference is taken). */
+void tc_endpoint_set_registration_window (TcEndpoint *self, TcRegistrationWindow *window);
 
 const char *tc_endpoint_get_contact_user (TcEndpoint *self);
 TcSipStack *tc_endpoint_get_stack (TcEndpoint *self);
+/* Made on the first call (the directory is opened at its own first use). */
 TcInbox *tc_endpoint_get_inbox (TcEndpoint *self);
 
 /* The password and where it came from; a registered endpoint that was
@@ -62,7 +68,9 @@ void tc_endpoint_session_class_init (GObjectClass *klass);
 TcEndpointSessions *tc_endpoint_sessions_new (TcEndpoint *endpoint);
 /* Ends every session still going (BYE/CANCEL) and drops them. */
 void tc_endpoint_sessions_free (TcEndpointSessions *sessions);
+/* Made on the first use; peek: NULL before it. */
 TcEndpointSessions *tc_endpoint_get_sessions_data (TcEndpoint *self);
+TcEndpointSessions *tc_endpoint_peek_sessions_data (TcEndpoint *self);
 void tc_endpoint_sessions_shutdown (TcEndpoint *self);
 /* An INVITE out of a dialog, or BYE/INVITE/INFO/UPDATE in one (481 when
  * no session of ours has that dialog). */

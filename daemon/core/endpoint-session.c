@@ -62,10 +62,18 @@ tc_endpoint_sessions_new (TcEndpoint *endpoint)
   return sessions;
 }
 
+/* The endpoint's sessions data, made at its first call (sessions_of), or
+ * NULL before it (peek_sessions: lookups find nothing then). */
 static TcEndpointSessions *
 sessions_of (TcEndpoint *endpoint)
 {
   return tc_endpoint_get_sessions_data (endpoint);
+}
+
+static TcEndpointSessions *
+peek_sessions (TcEndpoint *endpoint)
+{
+  return tc_endpoint_peek_sessions_data (endpoint);
 }
 
 /* A session's linger or auto-answer timer, on the stack's clock. */
@@ -139,11 +147,13 @@ tc_endpoint_get_media_policy (TcEndpoint *self)
 GPtrArray *
 tc_endpoint_get_sessions (TcEndpoint *self)
 {
-  TcEndpointSessions *sessions = sessions_of (self);
+  TcEndpointSessions *sessions = peek_sessions (self);
   GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
   gpointer value;
 
+  if (!sessions)
+    return list;
   g_hash_table_iter_init (&iter, sessions->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (list, g_object_ref (value));
@@ -222,7 +232,7 @@ add_session (TcEndpointSessions *sessions, TcSession *session)
 TcSession *
 tc_endpoint_call (TcEndpoint *self, const char *target, const TcSessionOptions *options, GError **error)
 {
-  TcEndpointSessions *sessions = sessions_of (self);
+  TcEndpointSessions *sessions;
   g_autoptr (TcSession) session = NULL;
 
   g_return_val_if_fail (TC_IS_ENDPOINT (self), NULL);
@@ -232,6 +242,7 @@ tc_endpoint_call (TcEndpoint *self, const char *target, const TcSessionOptions *
       g_set_error_literal (error, TC_CORE_ERROR, TC_CORE_ERROR_ABORTED, "the endpoint is going away");
       return NULL;
     }
+  sessions = sessions_of (self);
   session = tc_session_new_outgoing (self, sessions->next_id, target, options, error);
   if (!session)
     return NULL;
@@ -262,7 +273,7 @@ on_auto_answer (gpointer user_data)
 static void
 handle_invite (TcEndpoint *self, TcSipIncoming *incoming)
 {
-  TcEndpointSessions *sessions = sessions_of (self);
+  TcEndpointSessions *sessions;
   const TcEndpointSettings *settings = tc_endpoint_get_settings (self);
   const char *policy = settings->incoming_call_policy ? settings->incoming_call_policy : "ring";
   TcSipMessage *request = tc_sip_incoming_get_request (incoming);
@@ -292,6 +303,7 @@ handle_invite (TcEndpoint *self, TcSipIncoming *incoming)
   /* 100 now: the first call of the daemon initialises GStreamer, which
    * may hold the main loop past the transaction's own 200 ms. */
   tc_sip_incoming_respond_status (incoming, 100, "Trying", NULL);
+  sessions = sessions_of (self);
   session = tc_session_new_incoming (self, sessions->next_id, incoming);
   if (!session)
     return; /* answered with the reason */
@@ -307,11 +319,15 @@ static TcSession *
 find_session (TcEndpointSessions *sessions, TcSipMessage *message, gboolean from_is_local)
 {
   TcSipStr call_id = tc_sip_message_get_call_id (message);
-  g_autofree char *key = g_strndup (call_id.str, call_id.len);
-  TcSession *session = g_hash_table_lookup (sessions->by_call_id, key);
+  g_autofree char *key = NULL;
+  TcSession *session;
   GHashTableIter iter;
   gpointer value;
 
+  if (!sessions)
+    return NULL; /* the endpoint never had a call */
+  key = g_strndup (call_id.str, call_id.len);
+  session = g_hash_table_lookup (sessions->by_call_id, key);
   if (session && tc_session_matches (session, message, from_is_local))
     return session;
   /* Another session with the same Call-ID (a call to ourselves, or one
@@ -326,7 +342,7 @@ find_session (TcEndpointSessions *sessions, TcSipMessage *message, gboolean from
 void
 tc_endpoint_session_handle_request (TcEndpoint *self, TcSipIncoming *incoming)
 {
-  TcEndpointSessions *sessions = sessions_of (self);
+  TcEndpointSessions *sessions = peek_sessions (self);
   TcSipMessage *request = tc_sip_incoming_get_request (incoming);
   TcSession *session;
 
@@ -351,7 +367,7 @@ tc_endpoint_session_handle_request (TcEndpoint *self, TcSipIncoming *incoming)
 gboolean
 tc_endpoint_session_handle_ack (TcEndpoint *self, TcSipMessage *ack)
 {
-  TcSession *session = find_session (sessions_of (self), ack, FALSE);
+  TcSession *session = find_session (peek_sessions (self), ack, FALSE);
 
   if (!session)
     return FALSE;
@@ -364,10 +380,12 @@ tc_endpoint_session_handle_ack (TcEndpoint *self, TcSipMessage *ack)
 gboolean
 tc_endpoint_session_handle_cancel (TcEndpoint *self, TcSipIncoming *invite, TcSipMessage *cancel)
 {
-  TcEndpointSessions *sessions = sessions_of (self);
+  TcEndpointSessions *sessions = peek_sessions (self);
   GHashTableIter iter;
   gpointer value;
 
+  if (!sessions)
+    return FALSE;
   g_hash_table_iter_init (&iter, sessions->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (tc_session_owns_incoming (value, invite))
@@ -384,10 +402,12 @@ tc_endpoint_session_handle_cancel (TcEndpoint *self, TcSipIncoming *invite, TcSi
 gboolean
 tc_endpoint_session_handle_ack_timeout (TcEndpoint *self, TcSipDialog *dialog)
 {
-  TcEndpointSessions *sessions = sessions_of (self);
+  TcEndpointSessions *sessions = peek_sessions (self);
   GHashTableIter iter;
   gpointer value;
 
+  if (!sessions)
+    return FALSE;
   g_hash_table_iter_init (&iter, sessions->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -418,5 +438,7 @@ tc_endpoint_sessions_shutdown (TcEndpoint *self)
 guint
 tc_endpoint_count_sessions (TcEndpoint *self)
 {
-  return g_hash_table_size (sessions_of (self)->sessions);
+  TcEndpointSessions *sessions = peek_sessions (self);
+
+  return sessions ? g_hash_table_size (sessions->sessions) : 0;
 }

@@ -25,23 +25,28 @@ struct _TcEndpoint {
   TcSipStack *stack;
   char *contact_user;
   char *contact;
-  char *from;
+  char *from; /* made at its first use */
+  /* The inbox is <inbox_root>/<id>, made at its first use (most
+   * endpoints never get a MESSAGE); the root is interned, one copy for
+   * all endpoints. */
+  GRefString *inbox_root;
   TcInbox *inbox;
 
   TcSipDigestCache *credentials;
   TcSecretStore password_store;
   TcSipRouteSet *base_route_set; /* outbound proxy (or registrar), or NULL */
-  GArray *additional_headers;    /* TcHeaderPair */
+  GArray *additional_headers;    /* TcHeaderPair; never changed in place */
 
   TcRegistration *registration;
+  TcRegistrationWindow *registration_window; /* shared with every endpoint, or NULL */
   TcRegistrationState last_state;
-  char *gruu;                /* as last notified; NULL for none (the usual case) */
+  GRefString *gruu;          /* as last notified (the registration's string); NULL for none */
   gboolean password_pending; /* the manager is looking it up */
   gboolean register_wanted;  /* Register() came before the password */
   gboolean shut_down;
 
   GHashTable *pending_sends;    /* GTask -> TcSipRequest (endpoint-message.c); made on the first */
-  TcEndpointSessions *sessions; /* endpoint-session.c */
+  TcEndpointSessions *sessions; /* endpoint-session.c; made at the first call */
 };
 
 G_DEFINE_FINAL_TYPE (TcEndpoint, tc_endpoint, G_TYPE_OBJECT)
@@ -141,11 +146,13 @@ tc_endpoint_finalize (GObject *object)
   TcEndpoint *self = TC_ENDPOINT (object);
 
   g_clear_pointer (&self->pending_sends, g_hash_table_unref);
-  g_free (self->gruu);
+  g_clear_pointer (&self->gruu, g_ref_string_release);
   g_clear_pointer (&self->additional_headers, g_array_unref);
   g_clear_pointer (&self->base_route_set, tc_sip_route_set_unref);
   g_clear_pointer (&self->credentials, tc_sip_digest_cache_unref);
+  g_clear_pointer (&self->registration_window, tc_registration_window_unref);
   g_clear_object (&self->inbox);
+  g_clear_pointer (&self->inbox_root, g_ref_string_release);
   g_clear_object (&self->stack);
   g_clear_pointer (&self->settings, tc_endpoint_settings_free);
   g_free (self->id);
@@ -209,8 +216,7 @@ tc_endpoint_class_init (TcEndpointClass *klass)
 static void
 tc_endpoint_init (TcEndpoint *self)
 {
-  self->sessions = tc_endpoint_sessions_new (self);
-  self->additional_headers = tc_header_pairs_new ();
+  self->additional_headers = tc_header_pairs_ref_empty ();
 }
 
 /* The outbound proxy, or for a registered endpoint without one its
@@ -255,7 +261,7 @@ make_base_route_set (const TcEndpointSettings *settings)
 
 TcEndpoint *
 tc_endpoint_new (const char *id, TcEndpointSettings *settings, TcSipStack *stack, const char *contact_user,
-                 const char *contact, TcInbox *inbox)
+                 const char *contact, const char *inbox_root)
 {
   TcEndpoint *self = g_object_new (TC_TYPE_ENDPOINT, NULL);
 
@@ -264,11 +270,12 @@ tc_endpoint_new (const char *id, TcEndpointSettings *settings, TcSipStack *stack
   self->stack = g_object_ref (stack);
   self->contact_user = g_strdup (contact_user);
   self->contact = g_strdup (contact);
-  self->from = tc_name_addr_format (settings->display_name, settings->uri);
-  self->inbox = inbox;
+  self->inbox_root = g_ref_string_new_intern (inbox_root);
   self->base_route_set = make_base_route_set (settings);
+  /* The settings' array, never changed in place (settings.h), until
+   * SetAdditionalHeaders replaces it. */
   g_array_unref (self->additional_headers);
-  self->additional_headers = tc_header_pairs_copy (settings->extra_headers);
+  self->additional_headers = g_array_ref (settings->extra_headers);
   tc_endpoint_set_password (self, settings->password,
                             settings->password ? TC_SECRET_STORE_MEMORY : TC_SECRET_STORE_NONE);
   return self;
@@ -359,6 +366,15 @@ tc_endpoint_get_stack (TcEndpoint *self)
 TcInbox *
 tc_endpoint_get_inbox (TcEndpoint *self)
 {
+  if (!self->inbox)
+    {
+      const TcEndpointSettings *s = self->settings;
+      g_autofree char *dir = g_build_filename (self->inbox_root, self->id, NULL);
+
+      /* Opened at its own first use: pending messages of an earlier run
+       * are found then (ListPendingMessages, the next MESSAGE). */
+      self->inbox = tc_inbox_new_lazy (dir, s->inbox_size, (guint64) s->inbox_size * s->max_message_size);
+    }
   return self->inbox;
 }
 
@@ -390,6 +406,10 @@ tc_endpoint_get_additional_headers (TcEndpoint *self)
 const char *
 tc_endpoint_get_from (TcEndpoint *self)
 {
+  /* Made for the first request sent as this endpoint: most only register,
+   * and REGISTER has its own. */
+  if (!self->from)
+    self->from = tc_name_addr_format (self->settings->display_name, self->settings->uri);
   return self->from;
 }
 
@@ -443,8 +463,8 @@ on_registration_state_changed (TcRegistration *registration, TcRegistrationState
   /* Only a change: this runs for every endpoint's every change. */
   if (g_strcmp0 (self->gruu ? self->gruu : "", tc_endpoint_get_gruu (self)) != 0)
     {
-      g_free (self->gruu);
-      self->gruu = *tc_endpoint_get_gruu (self) ? g_strdup (tc_endpoint_get_gruu (self)) : NULL;
+      g_clear_pointer (&self->gruu, g_ref_string_release);
+      self->gruu = *tc_endpoint_get_gruu (self) ? tc_registration_ref_pub_gruu (self->registration) : NULL;
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_GRUU]);
     }
   g_signal_emit (self, signals[SIGNAL_REGISTRATION_STATE_CHANGED], 0, tc_registration_state_to_string (state),
@@ -505,8 +525,19 @@ ensure_registration (TcEndpoint *self)
   config.allow_events = s->allow_events && *s->allow_events ? s->allow_events : NULL;
   config.retry_base_us = (gint64) s->retry_interval * G_USEC_PER_SEC;
   config.observer = &registration_observer;
+  config.window = self->registration_window;
   config.observer_data = self;
   self->registration = tc_registration_new (self->stack, &config);
+}
+
+void
+tc_endpoint_set_registration_window (TcEndpoint *self, TcRegistrationWindow *window)
+{
+  g_return_if_fail (TC_IS_ENDPOINT (self));
+  g_return_if_fail (self->registration == NULL);
+
+  g_clear_pointer (&self->registration_window, tc_registration_window_unref);
+  self->registration_window = window ? tc_registration_window_ref (window) : NULL;
 }
 
 void
@@ -698,8 +729,17 @@ tc_endpoint_handle_request (TcEndpoint *self, TcSipIncoming *incoming)
     }
 }
 
+/* Thousands of endpoints that never call pay for no session tables. */
 TcEndpointSessions *
 tc_endpoint_get_sessions_data (TcEndpoint *self)
+{
+  if (!self->sessions)
+    self->sessions = tc_endpoint_sessions_new (self);
+  return self->sessions;
+}
+
+TcEndpointSessions *
+tc_endpoint_peek_sessions_data (TcEndpoint *self)
 {
   return self->sessions;
 }
@@ -719,11 +759,11 @@ tc_endpoint_emit_message_received (TcEndpoint *self, TcInboxMessage *message)
 gboolean
 tc_endpoint_acknowledge_message (TcEndpoint *self, const char *id, GError **error)
 {
-  return tc_inbox_acknowledge (self->inbox, id, error);
+  return tc_inbox_acknowledge (tc_endpoint_get_inbox (self), id, error);
 }
 
 GPtrArray *
 tc_endpoint_list_pending_messages (TcEndpoint *self)
 {
-  return tc_inbox_list (self->inbox);
+  return tc_inbox_list (tc_endpoint_get_inbox (self));
 }

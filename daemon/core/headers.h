@@ -25,6 +25,9 @@ void tc_header_pair_clear (TcHeaderPair *pair);
 
 /* Arrays of TcHeaderPair that free their pairs. */
 GArray *tc_header_pairs_new (void);
+/* A new reference on one empty array shared by every holder of an empty
+ * list: it must never be changed in place (lists are replaced). */
+GArray *tc_header_pairs_ref_empty (void);
 /* A deep copy of @pairs (NULL: empty). */
 GArray *tc_header_pairs_copy (const GArray *pairs);
 /* @first then @second (either may be NULL), copied. */

@@ -27,12 +27,18 @@
 #define USER_AGENT "Tincan/" TC_VERSION
 /* Client transactions in progress per destination (stack.h). */
 #define MAX_OUTSTANDING 64
+/* Registrations in progress at once, all endpoints together
+ * (registration-window.h): enough to keep a registrar busy (Kamailio
+ * takes some 5,000 REGISTERs per second here, answering each in a few
+ * milliseconds), few enough that a burst of thousands costs little. */
+#define REGISTRATION_WINDOW 128
 
 struct _TcManager {
   GObject parent_instance;
 
   TcManagerConfig config;
   TcSipClock *clock;
+  TcRegistrationWindow *registration_window;
   TcConfig *accounts;
   TcSecrets *secrets;
   GCancellable *cancellable;
@@ -318,12 +324,11 @@ build_endpoint (TcManager *self, const char *id, TcEndpointSettings *settings, g
                 gboolean default_listen, GError **error)
 {
   g_autoptr (TcEndpointSettings) owned = settings;
-  g_autofree char *inbox_dir = NULL;
+  g_autofree char *inbox_root = NULL;
   g_autofree char *contact_user = NULL;
   g_autofree char *contact = NULL;
   gboolean own = settings->kind == TC_ENDPOINT_KIND_PEER_TO_PEER || (settings->listen && *settings->listen);
   StackEntry *entry;
-  TcInbox *inbox;
   TcEndpoint *endpoint;
 
   if (own)
@@ -346,14 +351,11 @@ build_endpoint (TcManager *self, const char *id, TcEndpointSettings *settings, g
       return NULL;
     }
 
-  /* Opened at its first use: pending messages of an earlier run are found
-   * then (ListPendingMessages, the next MESSAGE). */
-  inbox_dir = g_build_filename (self->config.data_dir, "inbox", id, NULL);
-  inbox =
-    tc_inbox_new_lazy (inbox_dir, settings->inbox_size, (guint64) settings->inbox_size * settings->max_message_size);
+  inbox_root = g_build_filename (self->config.data_dir, "inbox", NULL);
   contact_user = make_contact_user (entry, settings, id);
   contact = make_contact (entry, contact_user, settings->transport);
-  endpoint = tc_endpoint_new (id, g_steal_pointer (&owned), entry->stack, contact_user, contact, inbox);
+  endpoint = tc_endpoint_new (id, g_steal_pointer (&owned), entry->stack, contact_user, contact, inbox_root);
+  tc_endpoint_set_registration_window (endpoint, self->registration_window);
   if (own)
     {
       entry->single = endpoint;
@@ -868,6 +870,7 @@ tc_manager_finalize (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->secrets);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->registration_window, tc_registration_window_unref);
   g_clear_pointer (&self->clock, tc_sip_clock_unref);
   g_free ((char *) self->config.config_dir);
   g_free ((char *) self->config.data_dir);
@@ -911,6 +914,7 @@ tc_manager_new (const TcManagerConfig *config, GError **error)
   self->config.data_dir =
     config->data_dir ? g_strdup (config->data_dir) : g_build_filename (g_get_user_data_dir (), "tincan", NULL);
   self->clock = tc_sip_clock_new_main_loop (NULL);
+  self->registration_window = tc_registration_window_new (REGISTRATION_WINDOW, self->clock);
   self->accounts = tc_config_new (self->config.config_dir);
   self->secrets = tc_secrets_new (self->config.config_dir, config->use_secret_service);
   return self;

@@ -15,6 +15,7 @@
 #include "core/registration.h"
 
 #include "core/registration-private.h"
+#include "core/registration-window.h"
 
 #include "sip/builder.h"
 #include "sip/clock.h"
@@ -38,15 +39,14 @@ struct _TcRegistration {
 
   /* Configuration. */
   char *aor;
-  char *address; /* From and To: name-addr with the display name */
-  char *registrar;
+  char *address;         /* From and To: name-addr with the display name */
+  GRefString *registrar; /* interned: thousands of accounts share one registrar */
   char *contact_user;
-  char *contact_params; /* ;+sip.instance="<…>", or NULL */
   char *instance_id;
   char *allow_events;
   TcSipRouteSet *base_route_set; /* outbound proxy, or NULL */
   TcSipDigestCache *credentials;
-  GArray *extra_headers; /* TcHeaderPair */
+  GArray *extra_headers; /* TcHeaderPair; NULL for none (the usual case) */
   gint64 retry_base_us;
   gint64 retry_max_us;
 
@@ -78,7 +78,7 @@ struct _TcRegistration {
 
   /* The grants of the last successful REGISTER. */
   TcSipRouteSet *route_set; /* outbound proxy + Service-Route, or the base */
-  char *pub_gruu;
+  GRefString *pub_gruu;     /* the endpoint keeps a reference, not a copy */
   char *temp_gruu;
   char *contact;
   guint granted;
@@ -87,6 +87,15 @@ struct _TcRegistration {
 
   const TcRegistrationObserver *observer; /* NULL once forgotten */
   gpointer observer_data;
+
+  /* The window of registrations in progress, or NULL (registration-window.h).
+   * While the ticket waits, what start_register() was asked: the state
+   * change it will announce once the REGISTER goes. */
+  TcRegistrationWindow *window;
+  TcRegistrationTicket ticket;
+  guint waiting_status;
+  char *waiting_reason;
+  const char *waiting_cause; /* static */
 };
 
 G_DEFINE_FINAL_TYPE (TcRegistration, tc_registration, G_TYPE_OBJECT)
@@ -219,7 +228,7 @@ keep_flow (TcRegistration *self, TcSipFlow *flow)
 static void
 clear_grants (TcRegistration *self)
 {
-  g_clear_pointer (&self->pub_gruu, g_free);
+  g_clear_pointer (&self->pub_gruu, g_ref_string_release);
   g_clear_pointer (&self->temp_gruu, g_free);
   g_clear_pointer (&self->contact, g_free);
   self->granted = 0;
@@ -290,6 +299,43 @@ backoff_delay (TcRegistration *self)
   return (gint64) (wait_us * g_random_double_range (0.5, 1.0));
 }
 
+/* ---- the window ------------------------------------------------------------------ */
+
+static void
+leave_window (TcRegistration *self)
+{
+  if (self->window)
+    tc_registration_window_leave (self->window, &self->ticket);
+  g_clear_pointer (&self->waiting_reason, g_free);
+}
+
+static void
+on_window_slot (gpointer user_data)
+{
+  g_autoptr (TcRegistration) self = g_object_ref (user_data);
+  g_autofree char *reason = g_steal_pointer (&self->waiting_reason);
+
+  tc_debug ("registration %s: its turn in the window", self->aor);
+  start_register (self, self->waiting_status, reason ? reason : "", self->waiting_cause);
+}
+
+/* TRUE when a REGISTER may go now; FALSE when it waits for a slot, and
+ * start_register() is called again with the same arguments then. */
+static gboolean
+enter_window (TcRegistration *self, guint status, const char *reason, const char *cause)
+{
+  if (!self->window || tc_registration_window_enter (self->window, &self->ticket, on_window_slot, self))
+    return TRUE;
+  self->waiting_status = status;
+  if (reason != self->waiting_reason)
+    {
+      g_free (self->waiting_reason);
+      self->waiting_reason = g_strdup (reason);
+    }
+  self->waiting_cause = cause;
+  return FALSE;
+}
+
 /* ---- the state machine -------------------------------------------------------- */
 
 /* The one place the state changes (style.md B5). */
@@ -320,6 +366,9 @@ enter_state (TcRegistration *self, TcRegistrationState new_state, guint status, 
             EDGE (ERROR, UNREGISTERED) || EDGE (REJECTED, UNREGISTERED));
 #undef EDGE
   self->state = new_state;
+  /* The slot is for the REGISTER in progress. */
+  if (new_state != TC_REGISTRATION_STATE_REGISTERING)
+    leave_window (self);
 
   switch (new_state)
     {
@@ -463,7 +512,7 @@ build_register (TcRegistration *self, gboolean removes, GError **error)
   tc_sip_message_builder_add_header (builder, "Supported", TC_SIP_OPTION_TAG_PATH ", gruu");
   if (self->allow_events)
     tc_sip_message_builder_add_header (builder, "Allow-Events", self->allow_events);
-  for (guint i = 0; i < self->extra_headers->len; i++)
+  for (guint i = 0; self->extra_headers && i < self->extra_headers->len; i++)
     {
       const TcHeaderPair *pair = &g_array_index (self->extra_headers, TcHeaderPair, i);
 
@@ -478,7 +527,7 @@ static gboolean
 issue (TcRegistration *self, gboolean removes, GError **error)
 {
   static const TcSipRequestHandlers handlers = { .final = on_request_final };
-  g_autofree char *removal_params = NULL;
+  g_autofree char *contact_params = NULL;
   TcSipMessageBuilder *builder;
   TcSipRequestOptions options;
   TcSipRequest *request;
@@ -488,17 +537,17 @@ issue (TcRegistration *self, gboolean removes, GError **error)
   if (!builder)
     return FALSE;
 
+  /* Made for each REGISTER rather than kept: the stack copies it. */
+  if (self->instance_id)
+    contact_params = g_strdup_printf (";+sip.instance=\"<%s>\"%s", self->instance_id, removes ? ";expires=0" : "");
+  else if (removes)
+    contact_params = g_strdup (";expires=0");
   tc_sip_request_options_init (&options);
   options.route_set = self->base_route_set;
   options.credentials = self->credentials;
   options.contact_user = self->contact_user;
-  options.contact_params = self->contact_params;
-  if (removes)
-    {
-      /* Used only when we never sent a Contact (build_register). */
-      removal_params = g_strdup_printf ("%s;expires=0", self->contact_params ? self->contact_params : "");
-      options.contact_params = removal_params;
-    }
+  /* For a removal, used only when we never sent a Contact (build_register). */
+  options.contact_params = contact_params;
   /* A binding over a connection is refreshed over that connection. */
   if (flow_is_usable (self->flow))
     options.flow = self->flow;
@@ -523,8 +572,13 @@ start_register (TcRegistration *self, guint status, const char *reason, const ch
 {
   g_autoptr (GError) error = NULL;
 
-  abandon_request (self);
   cancel_timer (self);
+  if (!enter_window (self, status, reason, cause))
+    {
+      tc_debug ("registration %s: waiting for a slot in the window", self->aor);
+      return;
+    }
+  abandon_request (self);
   self->got_423 = FALSE;
   if (!issue (self, FALSE, &error))
     {
@@ -575,7 +629,12 @@ accept_2xx (TcRegistration *self, TcSipRequest *request, TcSipMessage *response,
   clear_grants (self);
   self->granted = (guint) MIN (granted, G_MAXUINT32 / 2);
   self->contact = tc_sip_str_dup (ours->addr.uri);
-  self->pub_gruu = tc_sip_str_is_set (ours->pub_gruu) ? tc_sip_unquote (ours->pub_gruu) : NULL;
+  if (tc_sip_str_is_set (ours->pub_gruu))
+    {
+      g_autofree char *pub_gruu = tc_sip_unquote (ours->pub_gruu);
+
+      self->pub_gruu = g_ref_string_new (pub_gruu);
+    }
   self->temp_gruu = tc_sip_str_is_set (ours->temp_gruu) ? tc_sip_unquote (ours->temp_gruu) : NULL;
   route_set = tc_sip_route_set_from_service_route (self->base_route_set, response, &error);
   if (route_set)
@@ -740,20 +799,19 @@ tc_registration_new (TcSipStack *stack, const TcRegistrationConfig *config)
   self->clock = tc_sip_clock_ref (tc_sip_stack_get_clock (stack));
   self->aor = g_strdup (config->aor);
   self->address = tc_name_addr_format (config->display_name, config->aor);
-  self->registrar = g_strdup (config->registrar);
+  self->registrar = g_ref_string_new_intern (config->registrar);
   self->contact_user = g_strdup (config->contact_user);
   self->instance_id = config->instance_id && *config->instance_id ? g_strdup (config->instance_id) : NULL;
-  if (self->instance_id)
-    self->contact_params = g_strdup_printf (";+sip.instance=\"<%s>\"", self->instance_id);
   self->allow_events = config->allow_events && *config->allow_events ? g_strdup (config->allow_events) : NULL;
   self->base_route_set = config->route_set ? tc_sip_route_set_ref (config->route_set) : NULL;
   self->credentials = config->credentials ? tc_sip_digest_cache_ref (config->credentials) : NULL;
-  self->extra_headers = tc_header_pairs_copy (config->extra_headers);
+  tc_registration_set_extra_headers (self, config->extra_headers);
   self->retry_base_us = config->retry_base_us > 0 ? config->retry_base_us : 30 * G_TIME_SPAN_SECOND;
   self->retry_max_us = MAX (config->retry_max_us, self->retry_base_us);
   self->expires = config->expires;
   self->observer = config->observer;
   self->observer_data = config->observer_data;
+  self->window = config->window ? tc_registration_window_ref (config->window) : NULL;
   clear_grants (self);
   return self;
 }
@@ -804,6 +862,8 @@ tc_registration_unregister (TcRegistration *self)
   g_return_if_fail (TC_IS_REGISTRATION (self));
   g_return_if_fail (self->stack != NULL);
 
+  /* A REGISTER waiting for its turn never goes. */
+  leave_window (self);
   switch (self->state)
     {
     case TC_REGISTRATION_STATE_UNREGISTERED:
@@ -862,7 +922,8 @@ tc_registration_set_extra_headers (TcRegistration *self, const GArray *extra_hea
   g_return_if_fail (TC_IS_REGISTRATION (self));
 
   g_clear_pointer (&self->extra_headers, g_array_unref);
-  self->extra_headers = tc_header_pairs_copy (extra_headers);
+  if (extra_headers && extra_headers->len > 0)
+    self->extra_headers = tc_header_pairs_copy (extra_headers);
 }
 
 const char *
@@ -870,6 +931,13 @@ tc_registration_get_pub_gruu (TcRegistration *self)
 {
   g_return_val_if_fail (TC_IS_REGISTRATION (self), NULL);
   return self->pub_gruu;
+}
+
+GRefString *
+tc_registration_ref_pub_gruu (TcRegistration *self)
+{
+  g_return_val_if_fail (TC_IS_REGISTRATION (self), NULL);
+  return self->pub_gruu ? g_ref_string_acquire (self->pub_gruu) : NULL;
 }
 
 const char *
@@ -943,6 +1011,7 @@ tc_registration_dispose (GObject *object)
   abandon_request (self);
   cancel_timer (self);
   drop_flow (self, FALSE);
+  leave_window (self);
   g_clear_object (&self->stack);
   G_OBJECT_CLASS (tc_registration_parent_class)->dispose (object);
 }
@@ -953,11 +1022,11 @@ tc_registration_finalize (GObject *object)
   TcRegistration *self = TC_REGISTRATION (object);
 
   tc_sip_clock_unref (self->clock);
+  g_clear_pointer (&self->window, tc_registration_window_unref);
   g_free (self->aor);
   g_free (self->address);
-  g_free (self->registrar);
+  g_ref_string_release (self->registrar);
   g_free (self->contact_user);
-  g_free (self->contact_params);
   g_free (self->instance_id);
   g_free (self->allow_events);
   g_clear_pointer (&self->base_route_set, tc_sip_route_set_unref);
@@ -967,7 +1036,7 @@ tc_registration_finalize (GObject *object)
   g_free (self->call_id);
   g_free (self->sent_contact);
   g_clear_pointer (&self->route_set, tc_sip_route_set_unref);
-  g_free (self->pub_gruu);
+  g_clear_pointer (&self->pub_gruu, g_ref_string_release);
   g_free (self->temp_gruu);
   g_free (self->contact);
   G_OBJECT_CLASS (tc_registration_parent_class)->finalize (object);

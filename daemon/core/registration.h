@@ -34,6 +34,7 @@
  */
 #pragma once
 
+#include "core/registration-window.h"
 #include "core/settings.h"
 #include "sip/stack.h"
 
@@ -68,6 +69,8 @@ const char *tc_registration_state_to_string (TcRegistrationState state);
  * @observer: (nullable): called as the signals are emitted, before their
  *   handlers, with @observer_data: how the owner follows its registration
  *   without a handler each (a closure per signal, thousands of endpoints)
+ * @window: (nullable): shared by the registrations that take turns (a
+ *   reference is taken); a REGISTER waits there for a slot before it goes
  */
 typedef struct _TcRegistrationObserver TcRegistrationObserver;
 
@@ -86,6 +89,7 @@ typedef struct {
   gint64 retry_max_us;
   const TcRegistrationObserver *observer;
   gpointer observer_data;
+  TcRegistrationWindow *window;
 } TcRegistrationConfig;
 
 void tc_registration_config_init (TcRegistrationConfig *config);
@@ -133,6 +137,9 @@ void tc_registration_set_extra_headers (TcRegistration *self, const GArray *extr
 
 /* The registrar's grants, valid while registered (else NULL / 0). */
 const char *tc_registration_get_pub_gruu (TcRegistration *self);
+/* The public GRUU as a new reference on the string itself (no copy), or
+ * NULL: g_ref_string_release() it. */
+GRefString *tc_registration_ref_pub_gruu (TcRegistration *self);
 const char *tc_registration_get_temp_gruu (TcRegistration *self);
 /* Outbound proxy followed by Service-Route: the route set for requests
  * sent as this AOR; NULL when empty.  Borrowed. */

@@ -34,6 +34,10 @@
 /* After the Secret Service failed, how long the file is used without asking. */
 #define SECRET_SERVICE_RETRY_US (60 * G_USEC_PER_SEC)
 #define CREDENTIALS_MAX_SIZE (1024 * 1024)
+/* How long the parsed credentials file is kept once unused: the lookups
+ * of a start-up come back to back and share it; after them it would hold
+ * every account's group (and password) in memory for nothing. */
+#define PARSED_KEEP_US G_USEC_PER_SEC
 
 static const SecretSchema password_schema = {
   "org.tincan.Tincan1.Password",
@@ -60,6 +64,8 @@ struct _TcSecrets {
    * that version: a daemon loading thousands of accounts parses it once. */
   GKeyFile *parsed;
   struct stat parsed_st;
+  gint64 parsed_used_at;  /* monotonic */
+  GSource *parsed_expiry; /* drops it once unused for PARSED_KEEP_US */
 };
 
 G_DEFINE_FINAL_TYPE (TcSecrets, tc_secrets, G_TYPE_OBJECT)
@@ -99,6 +105,11 @@ tc_secrets_finalize (GObject *object)
   g_free (self->config_dir);
   g_free (self->credentials_path);
   g_clear_pointer (&self->parsed, g_key_file_unref);
+  if (self->parsed_expiry)
+    {
+      g_source_destroy (self->parsed_expiry);
+      g_clear_pointer (&self->parsed_expiry, g_source_unref);
+    }
   G_OBJECT_CLASS (tc_secrets_parent_class)->finalize (object);
 }
 
@@ -144,6 +155,31 @@ same_version (const struct stat *a, const struct stat *b)
          a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
+static gboolean
+on_parsed_expiry (gpointer user_data)
+{
+  TcSecrets *self = user_data;
+
+  if (self->parsed && g_get_monotonic_time () - self->parsed_used_at < PARSED_KEEP_US)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&self->parsed, g_key_file_unref);
+  g_clear_pointer (&self->parsed_expiry, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+/* The parsed copy was used: it stays for PARSED_KEEP_US more. */
+static void
+keep_parsed (TcSecrets *self)
+{
+  self->parsed_used_at = g_get_monotonic_time ();
+  if (self->parsed_expiry)
+    return;
+  self->parsed_expiry = g_timeout_source_new_seconds (1);
+  g_source_set_callback (self->parsed_expiry, on_parsed_expiry, self, NULL);
+  g_source_set_name (self->parsed_expiry, "[tincan] parsed credentials file expiry");
+  g_source_attach (self->parsed_expiry, g_main_context_get_thread_default ());
+}
+
 /* Reads the credentials file into a GKeyFile (empty when there is no
  * file; a new reference on the parsed copy when the file has not changed
  * since).  A file that anyone but its owner may access is refused unread,
@@ -187,6 +223,7 @@ credentials_read (TcSecrets *self, GError **error)
   if (self->parsed && same_version (&st, &self->parsed_st))
     {
       close (fd);
+      keep_parsed (self);
       return g_key_file_ref (self->parsed);
     }
   g_clear_pointer (&self->parsed, g_key_file_unref);
@@ -222,6 +259,7 @@ credentials_read (TcSecrets *self, GError **error)
     {
       self->parsed = g_key_file_ref (key_file);
       self->parsed_st = st;
+      keep_parsed (self);
     }
   return g_steal_pointer (&key_file);
 }

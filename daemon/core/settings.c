@@ -319,8 +319,8 @@ tc_endpoint_settings_new (void)
   settings->kind = TC_ENDPOINT_KIND_REGISTERED;
   for (i = 0; i < G_N_ELEMENTS (uint_ranges); i++)
     *uint_field (settings, uint_ranges[i].key) = uint_ranges[i].def;
-  settings->extra_headers = tc_header_pairs_new ();
-  settings->register_headers = tc_header_pairs_new ();
+  settings->extra_headers = tc_header_pairs_ref_empty ();
+  settings->register_headers = tc_header_pairs_ref_empty ();
   return settings;
 }
 

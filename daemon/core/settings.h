@@ -57,7 +57,8 @@ typedef enum {
 const char *tc_endpoint_kind_to_string (TcEndpointKind kind);
 
 /* Optional strings are NULL when unset (an empty value unsets them); the
- * header arrays are never NULL. */
+ * header arrays are never NULL, and never changed in place: an empty one
+ * is shared (tc_header_pairs_ref_empty), a new list replaces the array. */
 typedef struct {
   char *uri;
   TcEndpointKind kind;

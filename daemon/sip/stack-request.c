@@ -117,6 +117,18 @@ tc_sip_request_finish (TcSipRequest *request, TcSipMessage *response, TcSipDialo
   g_cancellable_cancel (request->cancellable);
   if (!request->abandoned && request->handlers.final)
     request->handlers.final (request, response, dialog, error, request->user_data);
+  /* A non-INVITE transaction lingers in Completed (Timer K: 5 s over UDP)
+   * only to absorb retransmitted responses, and the handle with it: what
+   * built and routed the request is not needed any more.  Thousands of
+   * REGISTERs at start-up held some 4 KiB each for those seconds. */
+  if (!request->is_invite)
+    {
+      g_clear_pointer (&request->template, tc_sip_message_builder_free);
+      g_clear_pointer (&request->sent, tc_sip_message_unref);
+      g_clear_pointer (&request->targets, g_array_unref);
+      g_clear_pointer (&request->redirect, tc_sip_redirect_free);
+      g_clear_pointer (&request->last_503, tc_sip_message_unref);
+    }
   request_release (request);
 }
 

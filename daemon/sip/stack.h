@@ -167,7 +167,8 @@ void tc_sip_request_cancel (TcSipRequest *request, const char *reason);
  * transaction quietly (ACKing and ending a late INVITE 2xx with BYE). */
 void tc_sip_request_abandon (TcSipRequest *request);
 /* The request as last sent (with its Via, auth and Request-URI), or NULL
- * before it went out; borrowed. */
+ * before it went out and, for a request other than INVITE, once its final
+ * handler has returned; borrowed. */
 TcSipMessage *tc_sip_request_get_message (TcSipRequest *request);
 /* The flow the request last went over, or NULL; borrowed. */
 TcSipFlow *tc_sip_request_get_flow (TcSipRequest *request);

@@ -108,6 +108,7 @@ typedef struct {
   TcSipRouteSet *route_set;
   guint expires;
   gint64 retry_max_us;
+  TcRegistrationWindow *window;
 } RegOptions;
 
 static void
@@ -135,6 +136,7 @@ make_reg (RegFixture *rf, const RegOptions *opts)
   config.allow_events = "presence, dialog";
   if (opts->retry_max_us)
     config.retry_max_us = opts->retry_max_us;
+  config.window = opts->window;
   rf->reg = tc_registration_new (rf->sip.stack, &config);
   g_signal_connect (rf->reg, "state-changed", G_CALLBACK (on_state_changed), rf);
   g_signal_connect (rf->reg, "connection-lost", G_CALLBACK (on_connection_lost), rf);
@@ -917,7 +919,113 @@ test_no_contact (RegFixture *rf, gconstpointer data)
   g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_ERROR);
 }
 
-/* ---- 11. disposal --------------------------------------------------------------------------------------------- */
+/* ---- 11. the window of registrations in progress ------------------------------------------------------------- */
+
+/* bob, with alice's window and nothing else. */
+static TcRegistration *
+make_bob (RegFixture *rf, TcRegistrationWindow *window)
+{
+  TcRegistrationConfig config;
+
+  tc_registration_config_init (&config);
+  config.aor = "sip:bob@example.test";
+  config.registrar = REGISTRAR_UDP;
+  config.contact_user = "bob";
+  config.window = window;
+  return tc_registration_new (rf->sip.stack, &config);
+}
+
+static gboolean
+last_register_is_bobs (RegFixture *rf)
+{
+  return g_str_has_prefix (hdr_of (rf, last_register (rf), "From"), "<sip:bob@");
+}
+
+static void
+test_window (RegFixture *rf, gconstpointer data)
+{
+  g_autoptr (TcRegistrationWindow) window = tc_registration_window_new (1, rf->sip.clock);
+  g_autoptr (TcSipDigestCache) cache = new_cache ();
+  RegOptions opts = { .window = window, .credentials = cache };
+  g_autoptr (TcRegistration) bob = NULL;
+
+  make_reg (rf, &opts);
+  bob = make_bob (rf, window);
+  tc_registration_register (rf->reg);
+  run_main ();
+  g_assert_cmpuint (tc_registration_window_get_used (window), ==, 1);
+
+  /* bob waits his turn, without a REGISTER or a state change. */
+  tc_registration_register (bob);
+  tc_registration_register (bob);
+  run_main ();
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_UNREGISTERED);
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 1);
+  g_assert_cmpuint (n_registers (rf), ==, 1);
+
+  /* A challenge is answered within alice's turn: bob still waits. */
+  answer (rf, 401, CHALLENGE ("n1"));
+  g_assert_cmpuint (n_registers (rf), ==, 2);
+  g_assert_false (last_register_is_bobs (rf));
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 1);
+
+  /* alice registered: bob goes, from the clock (not from inside alice's
+   * state change). */
+  answer (rf, 200, "Contact: " OUR_UDP_CONTACT ";expires=600\r\n");
+  g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_REGISTERED);
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_UNREGISTERED);
+  tc_sip_clock_manual_advance (rf->sip.clock, 0);
+  run_main ();
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_REGISTERING);
+  g_assert_cmpuint (n_registers (rf), ==, 3);
+  g_assert_true (last_register_is_bobs (rf));
+  g_assert_cmpuint (tc_registration_window_get_used (window), ==, 1);
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 0);
+
+  /* alice's renewal waits for bob's outcome, and she stays registered. */
+  tc_registration_register (rf->reg);
+  run_main ();
+  g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_REGISTERED);
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 1);
+  g_assert_cmpuint (n_registers (rf), ==, 3);
+
+  /* bob fails: alice's turn. */
+  inject_response (&rf->sip, last_register (rf), 503, "reg", NULL);
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_ERROR);
+  tc_sip_clock_manual_advance (rf->sip.clock, 0);
+  run_main ();
+  g_assert_cmpint (state (rf), ==, TC_REGISTRATION_STATE_REGISTERING);
+  g_assert_cmpuint (n_registers (rf), ==, 4);
+  g_assert_false (last_register_is_bobs (rf));
+  answer (rf, 200, "Contact: " OUR_UDP_CONTACT ";expires=600\r\n");
+  tc_sip_clock_manual_advance (rf->sip.clock, 0);
+  g_assert_cmpuint (tc_registration_window_get_used (window), ==, 0);
+
+  /* Leaving while waiting: bob's retry, unregistered before its turn,
+   * never goes; the slot it would have had is free. */
+  tc_registration_register (rf->reg); /* alice refreshes: the slot is hers */
+  run_main ();
+  tc_registration_register (bob);
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 1);
+  tc_registration_unregister (bob);
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_UNREGISTERED);
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 0);
+  answer (rf, 200, "Contact: " OUR_UDP_CONTACT ";expires=600\r\n");
+  tc_sip_clock_manual_advance (rf->sip.clock, 0);
+  run_main ();
+  g_assert_cmpuint (n_registers (rf), ==, 5);
+  g_assert_false (last_register_is_bobs (rf));
+  g_assert_cmpuint (tc_registration_window_get_used (window), ==, 0);
+
+  /* Disposed while waiting: out of the queue. */
+  tc_registration_register (rf->reg);
+  tc_registration_register (bob);
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&bob));
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 0);
+}
+
+/* ---- 12. disposal --------------------------------------------------------------------------------------------- */
 
 static void
 test_dispose_mid_flight (RegFixture *rf, gconstpointer data)
@@ -985,6 +1093,7 @@ main (int argc, char **argv)
   ADD ("refresh-fails-at-once", test_refresh_fails_at_once);
   ADD ("network-changed", test_network_changed);
   ADD ("no-contact", test_no_contact);
+  ADD ("window", test_window);
   ADD ("dispose-mid-flight", test_dispose_mid_flight);
   ADD ("dispose-retrying", test_dispose_retrying);
 #undef ADD

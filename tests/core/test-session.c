@@ -233,9 +233,8 @@ make_endpoint (SessFixture *sf, const char *policy, const char *delay)
     { "auto-answer-delay", delay ? delay : "0" },
   };
   g_autoptr (TcEndpointSettings) settings = tc_endpoint_settings_new ();
-  g_autofree char *inbox_dir = g_build_filename (sf->root, "inbox", NULL);
+  g_autofree char *inbox_root = g_build_filename (sf->root, "inbox", NULL);
   g_autoptr (GError) error = NULL;
-  TcInbox *inbox;
 
   for (gsize i = 0; i < G_N_ELEMENTS (settings_text); i++)
     {
@@ -244,10 +243,8 @@ make_endpoint (SessFixture *sf, const char *policy, const char *delay)
     }
   tc_endpoint_settings_finish (settings, &error);
   g_assert_no_error (error);
-  inbox = tc_inbox_new (inbox_dir, 10, 100000, &error);
-  g_assert_no_error (error);
-  sf->endpoint =
-    tc_endpoint_new ("alice", g_steal_pointer (&settings), sf->sip.stack, "alice", "sip:alice@127.0.0.1:5060", inbox);
+  sf->endpoint = tc_endpoint_new ("alice", g_steal_pointer (&settings), sf->sip.stack, "alice",
+                                  "sip:alice@127.0.0.1:5060", inbox_root);
   g_signal_connect (sf->endpoint, "session-added", G_CALLBACK (on_session_added), sf);
   g_signal_connect (sf->endpoint, "session-removed", G_CALLBACK (on_session_removed), sf);
   g_signal_connect (sf->endpoint, "incoming-session", G_CALLBACK (on_incoming_session), sf);
@@ -256,7 +253,8 @@ make_endpoint (SessFixture *sf, const char *policy, const char *delay)
 static void
 sess_teardown (SessFixture *sf, gconstpointer data)
 {
-  g_autofree char *inbox_dir = g_build_filename (sf->root, "inbox", NULL);
+  g_autofree char *inbox_root = g_build_filename (sf->root, "inbox", NULL);
+  g_autofree char *inbox_dir = g_build_filename (inbox_root, "alice", NULL);
 
   g_ptr_array_set_size (sf->sessions, 0);
   if (sf->endpoint)
@@ -278,7 +276,8 @@ sess_teardown (SessFixture *sf, gconstpointer data)
   g_free (sf->call_id);
   g_free (sf->our_tag);
   g_free (sf->peer_tag);
-  g_rmdir (inbox_dir);
+  g_rmdir (inbox_dir); /* made only if a test used the inbox */
+  g_rmdir (inbox_root);
   g_rmdir (sf->root);
   g_free (sf->root);
   fixture_teardown (&sf->sip, data);
