@@ -23,7 +23,7 @@
  * giving back, and what change of the memory in use counts as still busy
  * (see on_trim_check). */
 #define TRIM_INTERVAL_S 2
-#define TRIM_GROWTH (8 * 1024 * 1024)
+#define TRIM_GROWTH (1024 * 1024)
 #define TRIM_BUSY (1024 * 1024)
 /* Quiet checks before stopping: longer than Timer K (5 s), after which
  * the transactions of a burst of requests go, freeing their messages. */

@@ -204,8 +204,7 @@ tc_sip_net_transport_finalize (GObject *object)
   g_clear_pointer (&self->outgoing, g_hash_table_unref);
   g_clear_pointer (&self->connecting, g_hash_table_unref);
   g_clear_pointer (&self->handshakes, g_hash_table_unref);
-  for (guint i = 0; i < TC_SIP_NET_UDP_BATCH; i++)
-    g_free (self->recv_bufs[i]);
+  g_free (self->recv_bufs[0]); /* the whole batch (constructor) */
   g_free (self->read_buf);
   g_clear_object (&self->server_certificate);
   g_clear_object (&self->ca_database);
@@ -348,10 +347,14 @@ tc_sip_net_transport_new (const TcSipNetTransportConfig *config, TcSipClock *clo
   self->keepalive_interval_us = config->keepalive_interval_us;
   self->keepalive_timeout_us = config->keepalive_timeout_us;
 
-  /* One byte more than the limit, so an oversized datagram is seen as such. */
+  /* One byte more than the limit, so an oversized datagram is seen as such.
+   * One block for the batch: large enough for its own mapping, whose pages
+   * only become resident as datagrams reach them (a few KiB of each
+   * 64 KiB buffer, with SIP's usual sizes). */
   self->recv_buf_size = MIN (self->limits.max_message_size + 1, 65536);
-  for (guint i = 0; i < TC_SIP_NET_UDP_BATCH; i++)
-    self->recv_bufs[i] = g_malloc (self->recv_buf_size);
+  self->recv_bufs[0] = g_malloc ((gsize) self->recv_buf_size * TC_SIP_NET_UDP_BATCH);
+  for (guint i = 1; i < TC_SIP_NET_UDP_BATCH; i++)
+    self->recv_bufs[i] = self->recv_bufs[0] + (gsize) i * self->recv_buf_size;
   self->read_buf_size = 16384;
   self->read_buf = g_malloc (self->read_buf_size);
 

@@ -13,7 +13,7 @@ import uuid
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tincantest import (ENDPOINT_IFACE, ENDPOINT_PREFIX, ENDPOINT_PROPERTIES, ERROR, LOOPBACK,  # noqa: E402
+from tincantest import (ENDPOINT_IFACE, ENDPOINT_PREFIX, ENDPOINT_PROPERTIES, ERROR, LOOPBACK, Gio,  # noqa: E402
                         MANAGER_IFACE, MANAGER_PATH, OM_IFACE, PROPS_IFACE, DBusCallError, Failure, GLib, S, U,
                         asv, check, check_equal, contact_hostport, drain, free_udp_port_in_use,
                         project_version, props_changed_values, run_tests, tup, udp_port_taken, user_name)
@@ -397,6 +397,50 @@ def test_audio_devices(fx):
                 "Version after reading AudioDevices")
 
 
+def introspect(c, path):
+    """Introspect's XML at @path, parsed: (interface names, child node names)."""
+    xml = c.call(path, "org.freedesktop.DBus.Introspectable", "Introspect", None, "(s)").unpack()[0]
+    node = Gio.DBusNodeInfo.new_for_xml(xml)
+    return [i.name for i in node.interfaces], [n.path for n in node.nodes]
+
+
+def test_introspect_tree(fx):
+    """The object tree is walkable with Introspect: the root has Manager and
+    ObjectManager and a child "endpoint", whose children are the
+    endpoints' ids; an endpoint has the Endpoint interface, and after a
+    RemoveEndpoint neither its node nor its calls are there any more."""
+    fx.start_daemon()
+    c = fx.client
+    path = c.create_endpoint({"uri": "sip:erin@127.0.0.1", "kind": "peer-to-peer", "listen": "127.0.0.1:0"})
+    ifaces, nodes = introspect(c, MANAGER_PATH)
+    for name in (MANAGER_IFACE, OM_IFACE, PROPS_IFACE):
+        check(name in ifaces, "Introspect of %s lacks %s: %r" % (MANAGER_PATH, name, ifaces))
+    check("endpoint" in nodes, "Introspect of %s lacks the node endpoint: %r" % (MANAGER_PATH, nodes))
+    _, ids = introspect(c, ENDPOINT_PREFIX.rstrip("/"))
+    check_equal(sorted(ENDPOINT_PREFIX + i for i in ids), sorted([DEFAULT_PATH, path]),
+                "the nodes under %s" % ENDPOINT_PREFIX.rstrip("/"))
+    ifaces, _ = introspect(c, path)
+    check(ENDPOINT_IFACE in ifaces, "Introspect of %s lacks %s: %r" % (path, ENDPOINT_IFACE, ifaces))
+    info = Gio.DBusNodeInfo.new_for_xml(
+        c.call(path, "org.freedesktop.DBus.Introspectable", "Introspect", None, "(s)").unpack()[0])
+    methods = [m.name for m in info.lookup_interface(ENDPOINT_IFACE).methods]
+    for m in ("Register", "Unregister", "SendMessage", "Call", "SetAdditionalHeaders", "AcknowledgeMessage",
+              "ListPendingMessages"):
+        check(m in methods, "Introspect of %s: Endpoint lacks %s" % (path, m))
+
+    c.call(MANAGER_PATH, MANAGER_IFACE, "RemoveEndpoint", GLib.Variant("(o)", (path,)))
+    _, ids = introspect(c, ENDPOINT_PREFIX.rstrip("/"))
+    check_equal([ENDPOINT_PREFIX + i for i in ids], [DEFAULT_PATH], "the nodes after RemoveEndpoint")
+    c.expect_error(UNKNOWN_OBJECT_ERRORS, path, ENDPOINT_IFACE, "ListPendingMessages", None,
+                   what="Endpoint.ListPendingMessages on the removed %s" % path)
+    c.expect_error(UNKNOWN_OBJECT_ERRORS, path, PROPS_IFACE, "GetAll", GLib.Variant("(s)", (ENDPOINT_IFACE,)),
+                   what="Properties.GetAll on the removed %s" % path)
+    # Paths below an endpoint that are not sessions are not endpoints.
+    c.expect_error(UNKNOWN_OBJECT_ERRORS, DEFAULT_PATH + "/session/99", ENDPOINT_IFACE, "ListPendingMessages",
+                   None, what="Endpoint.ListPendingMessages below the default endpoint")
+    check_equal(c.endpoints(), [DEFAULT_PATH], "Endpoints after the calls")
+
+
 TESTS = [
     ("tincand is activated from the build tree by the first call and exits 0 on SIGTERM", test_activation),
     ("a call on the default endpoint activates tincand and is answered", test_activation_by_endpoint_call),
@@ -415,6 +459,8 @@ TESTS = [
     ("bad CreateEndpoint settings are named errors that change nothing", test_create_bad_input),
     ("calls on objects or methods that do not exist fail in GDBus, the daemon keeps serving",
      test_unknown_objects_and_methods),
+    ("Introspect walks the tree: root, the endpoint subtree, each endpoint; a removed one is gone",
+     test_introspect_tree),
 ]
 
 if __name__ == "__main__":
