@@ -460,9 +460,14 @@ on_password_looked_up (GObject *source, GAsyncResult *result, gpointer user_data
       else
         g_message ("endpoint %s: password from the %s", tc_endpoint_get_id (data->endpoint),
                    tc_secret_store_to_string (store));
-      if (!own && --self->lookups_pending == 0)
-        report_shared_passwords (self);
+      if (!own)
+        self->lookups_pending--;
       tc_endpoint_set_password (data->endpoint, password, store);
+      if (!own && self->lookups_pending == 0)
+        {
+          report_shared_passwords (self);
+          tc_registration_window_hold (self->registration_window, FALSE);
+        }
     }
   g_object_unref (data->endpoint);
   g_free (data);
@@ -528,6 +533,9 @@ tc_manager_start (TcManager *self)
 
       g_warning ("account skipped: %s", text);
     }
+  /* Registrations wait for the passwords of the shared stack's accounts
+   * (on_password_looked_up releases them; registration-window.h). */
+  tc_registration_window_hold (self->registration_window, TRUE);
   for (guint i = 0; i < accounts->len; i++)
     {
       TcConfigAccount *account = accounts->pdata[i];
@@ -552,6 +560,8 @@ tc_manager_start (TcManager *self)
         self->lookups_pending++;
       tc_secrets_lookup_async (self->secrets, account->id, self->cancellable, on_password_looked_up, data);
     }
+  if (self->lookups_pending == 0)
+    tc_registration_window_hold (self->registration_window, FALSE);
   if (accounts->len == 0 && problems->len == 0 && self->config.default_endpoint)
     create_default_endpoint (self);
 

@@ -12,6 +12,7 @@ struct _TcRegistrationWindow {
   guint used;
   GQueue waiting; /* TcRegistrationTicket.link, the oldest first */
   guint wake;     /* clock timer: slots are free and tickets wait */
+  gboolean held;  /* tc_registration_window_hold() */
 };
 
 TcRegistrationWindow *
@@ -61,7 +62,7 @@ on_wake (gpointer user_data)
   g_autoptr (TcRegistrationWindow) window = tc_registration_window_ref (user_data);
 
   window->wake = 0;
-  while (window->used < window->size && !g_queue_is_empty (&window->waiting))
+  while (!window->held && window->used < window->size && !g_queue_is_empty (&window->waiting))
     {
       GList *link = g_queue_pop_head_link (&window->waiting);
       TcRegistrationTicket *ticket = link->data;
@@ -92,7 +93,7 @@ tc_registration_window_enter (TcRegistrationWindow *window, TcRegistrationTicket
       break;
     }
   /* Those already waiting go first. */
-  if (window->used < window->size && g_queue_is_empty (&window->waiting))
+  if (!window->held && window->used < window->size && g_queue_is_empty (&window->waiting))
     {
       ticket->state = TC_REGISTRATION_TICKET_HOLDING;
       window->used++;
@@ -130,6 +131,16 @@ tc_registration_window_leave (TcRegistrationWindow *window, TcRegistrationTicket
   ticket->state = TC_REGISTRATION_TICKET_NONE;
   ticket->func = NULL;
   ticket->user_data = NULL;
+}
+
+void
+tc_registration_window_hold (TcRegistrationWindow *window, gboolean hold)
+{
+  g_return_if_fail (window != NULL);
+
+  window->held = hold;
+  if (!hold && !g_queue_is_empty (&window->waiting) && !window->wake)
+    window->wake = tc_sip_clock_add_timer (window->clock, 0, on_wake, window);
 }
 
 guint

@@ -59,6 +59,13 @@ gboolean tc_registration_window_enter (TcRegistrationWindow *window, TcRegistrat
  * neither. */
 void tc_registration_window_leave (TcRegistrationWindow *window, TcRegistrationTicket *ticket);
 
+/* While held, no ticket gets a slot (enter() queues every one); on
+ * release the waiting go, oldest first.  The manager holds the window
+ * while it looks the start-up passwords up: every registration object
+ * is then made before the first REGISTER, rather than scattered through
+ * the memory of the burst that follows. */
+void tc_registration_window_hold (TcRegistrationWindow *window, gboolean hold);
+
 /* Slots held, and tickets waiting. */
 guint tc_registration_window_get_used (TcRegistrationWindow *window);
 guint tc_registration_window_get_waiting (TcRegistrationWindow *window);

@@ -28,9 +28,6 @@
  * redirect), each try with CSeq + 1; the next REGISTER skips past them. */
 #define ABANDONED_CSEQ_GAP 32
 
-/* A refresh goes out at least this long before the binding expires. */
-#define REFRESH_MARGIN_US (5 * G_TIME_SPAN_SECOND)
-
 struct _TcRegistration {
   GObject parent_instance;
 
@@ -118,62 +115,7 @@ static guint signals[N_SIGNALS];
 
 static void start_register (TcRegistration *self, guint status, const char *reason, const char *cause);
 
-const char *
-tc_registration_state_to_string (TcRegistrationState state)
-{
-  switch (state)
-    {
-    case TC_REGISTRATION_STATE_UNREGISTERED:
-      return "unregistered";
-    case TC_REGISTRATION_STATE_REGISTERING:
-      return "registering";
-    case TC_REGISTRATION_STATE_REGISTERED:
-      return "registered";
-    case TC_REGISTRATION_STATE_UNREGISTERING:
-      return "unregistering";
-    case TC_REGISTRATION_STATE_REJECTED:
-      return "rejected";
-    case TC_REGISTRATION_STATE_ERROR:
-      return "error";
-    }
-  return "unknown";
-}
-
-void
-tc_registration_config_init (TcRegistrationConfig *config)
-{
-  g_return_if_fail (config != NULL);
-
-  *config = (TcRegistrationConfig){
-    .expires = 3600,
-    .retry_base_us = 30 * G_TIME_SPAN_SECOND,
-    .retry_max_us = 1800 * G_TIME_SPAN_SECOND,
-  };
-}
-
 /* ---- small helpers -------------------------------------------------------- */
-
-/* "tcp:192.0.2.50:5060" for the log and the "connection-lost" signal. */
-static char *
-describe_flow (TcRegistration *self, TcSipFlow *flow)
-{
-  GInetSocketAddress *remote = tc_sip_flow_get_remote_address (flow);
-  TcSipTarget target;
-  char *text;
-
-  if (!remote)
-    return g_strdup (self->registrar);
-  tc_sip_target_init (&target, tc_sip_flow_get_transport_type (flow), remote, NULL);
-  text = tc_sip_target_to_string (&target);
-  tc_sip_target_clear (&target);
-  return text;
-}
-
-static gboolean
-flow_is_usable (TcSipFlow *flow)
-{
-  return flow && tc_sip_flow_is_reliable (flow) && !tc_sip_flow_is_closed (flow);
-}
 
 static void
 cancel_timer (TcRegistration *self)
@@ -216,7 +158,7 @@ keep_flow (TcRegistration *self, TcSipFlow *flow)
   if (!flow)
     return;
   self->flow = g_object_ref (flow);
-  if (flow_is_usable (flow))
+  if (tc_registration_flow_is_usable (flow))
     {
       tc_sip_flow_hold (flow);
       self->flow_closed_id = g_signal_connect (flow, "closed", G_CALLBACK (on_flow_closed), self);
@@ -270,33 +212,6 @@ arm_timer (TcRegistration *self, gint64 delay_us)
   cancel_timer (self);
   self->next_attempt = tc_sip_clock_now (self->clock) + delay_us;
   self->timer = tc_sip_clock_add_timer (self->clock, delay_us, on_timer, self);
-}
-
-/* After U(0.5, 0.8) of the granted lifetime, so that bindings made together
- * do not refresh together, and at least REFRESH_MARGIN_US before expiry
- * (for a lifetime too short for both: at half of it). */
-static gint64
-refresh_delay (TcRegistration *self, guint granted)
-{
-  gint64 lifetime_us = (gint64) granted * G_TIME_SPAN_SECOND;
-  gint64 delay_us = (gint64) (lifetime_us * g_random_double_range (0.5, 0.8));
-
-  if (delay_us > lifetime_us - REFRESH_MARGIN_US)
-    delay_us = MAX (lifetime_us - REFRESH_MARGIN_US, lifetime_us / 2);
-  return delay_us;
-}
-
-/* RFC 5626 §4.5: min(max, base·2^n) × U(0.5, 1), n the failures before
- * this one (so the first retry comes after base/2 to base). */
-static gint64
-backoff_delay (TcRegistration *self)
-{
-  gint64 wait_us = self->retry_base_us;
-
-  for (guint i = 0; i < self->n_failures && wait_us < self->retry_max_us; i++)
-    wait_us *= 2;
-  wait_us = MIN (wait_us, self->retry_max_us);
-  return (gint64) (wait_us * g_random_double_range (0.5, 1.0));
 }
 
 /* ---- the window ------------------------------------------------------------------ */
@@ -549,7 +464,7 @@ issue (TcRegistration *self, gboolean removes, GError **error)
   /* For a removal, used only when we never sent a Contact (build_register). */
   options.contact_params = contact_params;
   /* A binding over a connection is refreshed over that connection. */
-  if (flow_is_usable (self->flow))
+  if (tc_registration_flow_is_usable (self->flow))
     options.flow = self->flow;
 
   self->sending = TRUE;
@@ -601,7 +516,7 @@ fail (TcRegistration *self, guint status, const char *reason, TcSipMessage *resp
   if (response && tc_sip_message_get_retry_after (response, &retry_after) && retry_after.seconds > 0)
     self->retry_delay_us = (gint64) retry_after.seconds * G_TIME_SPAN_SECOND;
   else
-    self->retry_delay_us = backoff_delay (self);
+    self->retry_delay_us = tc_registration_backoff_delay (self->retry_base_us, self->retry_max_us, self->n_failures);
   tc_debug ("registration %s: next try in %" G_GINT64_FORMAT " ms", self->aor, self->retry_delay_us / 1000);
   enter_state (self, TC_REGISTRATION_STATE_ERROR, status, reason, response, cause);
 }
@@ -645,7 +560,7 @@ accept_2xx (TcRegistration *self, TcSipRequest *request, TcSipMessage *response,
   else
     tc_debug ("registration %s: Service-Route ignored: %s", self->aor, error->message);
   keep_flow (self, tc_sip_request_get_flow (request));
-  self->refresh_delay_us = refresh_delay (self, self->granted);
+  self->refresh_delay_us = tc_registration_refresh_delay (self->granted);
   tc_debug ("registration %s: bound for %u s, refresh in %" G_GINT64_FORMAT " ms", self->aor, self->granted,
             self->refresh_delay_us / 1000);
   enter_state (self, TC_REGISTRATION_STATE_REGISTERED, tc_sip_message_get_status (response), reason, response, NULL);
@@ -672,45 +587,20 @@ retry_423 (TcRegistration *self, TcSipMessage *response)
   return TRUE;
 }
 
-/* The RFC 3261 equivalent of a failure without a response (registration.h). */
-static guint
-local_status (const GError *error, const char **reason, const char **cause)
-{
-  if (g_error_matches (error, TC_SIP_ERROR, TC_SIP_ERROR_TIMEOUT))
-    {
-      *reason = "Request Timeout";
-      *cause = "timeout";
-      return 408;
-    }
-  if (g_error_matches (error, TC_SIP_ERROR, TC_SIP_ERROR_CANCELLED))
-    {
-      *reason = "Request Terminated";
-      *cause = "cancelled";
-      return 487;
-    }
-  *reason = error ? error->message : "Service Unavailable";
-  if (g_error_matches (error, TC_SIP_ERROR, TC_SIP_ERROR_INVALID_ARGUMENT))
-    {
-      *cause = "invalid-request"; /* retrying cannot fix it */
-      return 500;
-    }
-  *cause = "transport-error"; /* a refused connection, no target, a closed flow */
-  return 503;
-}
-
 static void
 handle_register_final (TcRegistration *self, TcSipRequest *request, TcSipMessage *response, const GError *error)
 {
   g_autofree char *text = response ? tc_sip_str_dup (tc_sip_message_get_reason (response)) : NULL;
   const char *reason = text, *cause = NULL;
-  guint status = response ? tc_sip_message_get_status (response) : local_status (error, &reason, &cause);
+  guint status =
+    response ? tc_sip_message_get_status (response) : tc_registration_local_status (error, &reason, &cause);
 
   if (status >= 200 && status < 300)
     accept_2xx (self, request, response, reason);
   else if (status == 423 && response && retry_423 (self, response))
     return;
-  else if (response ? status == 408 || status == 480 || (status >= 500 && status < 600) : status != 500)
-    fail (self, status, reason, response, cause); /* worth a retry later */
+  else if (tc_registration_status_is_retryable (status, response != NULL))
+    fail (self, status, reason, response, cause);
   else
     enter_state (self, TC_REGISTRATION_STATE_REJECTED, status, reason, response, cause);
 }
@@ -721,7 +611,8 @@ handle_removal_final (TcRegistration *self, TcSipMessage *response, const GError
 {
   g_autofree char *text = response ? tc_sip_str_dup (tc_sip_message_get_reason (response)) : NULL;
   const char *reason = text, *cause = NULL;
-  guint status = response ? tc_sip_message_get_status (response) : local_status (error, &reason, &cause);
+  guint status =
+    response ? tc_sip_message_get_status (response) : tc_registration_local_status (error, &reason, &cause);
 
   enter_state (self, TC_REGISTRATION_STATE_UNREGISTERED, status, reason, response, cause);
 }
@@ -750,7 +641,7 @@ on_flow_closed (TcSipFlow *flow, const GError *cause, gpointer user_data)
 {
   TcRegistration *self = TC_REGISTRATION (user_data);
   g_autoptr (TcRegistration) hold = g_object_ref (self);
-  g_autofree char *remote = describe_flow (self, flow);
+  g_autofree char *remote = tc_registration_describe_flow (self->registrar, flow);
   const char *lost;
 
   tc_debug ("registration %s: the connection to %s closed: %s", self->aor, remote,

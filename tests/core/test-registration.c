@@ -1017,6 +1017,25 @@ test_window (RegFixture *rf, gconstpointer data)
   g_assert_false (last_register_is_bobs (rf));
   g_assert_cmpuint (tc_registration_window_get_used (window), ==, 0);
 
+  /* Held (the manager's start-up): nobody goes, free slots or not, until
+   * released. */
+  tc_registration_window_hold (window, TRUE);
+  tc_registration_register (bob);
+  tc_sip_clock_manual_advance (rf->sip.clock, 0);
+  run_main ();
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_UNREGISTERED);
+  g_assert_cmpuint (tc_registration_window_get_used (window), ==, 0);
+  g_assert_cmpuint (tc_registration_window_get_waiting (window), ==, 1);
+  tc_registration_window_hold (window, FALSE);
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_UNREGISTERED);
+  tc_sip_clock_manual_advance (rf->sip.clock, 0);
+  run_main ();
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_REGISTERING);
+  g_assert_true (last_register_is_bobs (rf));
+  inject_response (&rf->sip, last_register (rf), 503, "reg", NULL);
+  g_assert_cmpint (tc_registration_get_state (bob), ==, TC_REGISTRATION_STATE_ERROR);
+  g_assert_cmpuint (tc_registration_window_get_used (window), ==, 0);
+
   /* Disposed while waiting: out of the queue. */
   tc_registration_register (rf->reg);
   tc_registration_register (bob);
