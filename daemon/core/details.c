@@ -102,15 +102,21 @@ tc_details_sip_message_from_bytes (GBytes *raw)
   return tc_details_sip_message (message);
 }
 
+void
+tc_details_add (GVariantBuilder *builder, TcSipMessage *message, const char *cause)
+{
+  if (message != NULL)
+    g_variant_builder_add (builder, "{sv}", "sip-message", tc_details_sip_message (message));
+  if (cause != NULL)
+    g_variant_builder_add (builder, "{sv}", "cause", g_variant_new_string (cause));
+}
+
 GVariant *
 tc_details_new (TcSipMessage *message, const char *cause)
 {
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  if (message != NULL)
-    g_variant_builder_add (&builder, "{sv}", "sip-message", tc_details_sip_message (message));
-  if (cause != NULL)
-    g_variant_builder_add (&builder, "{sv}", "cause", g_variant_new_string (cause));
+  tc_details_add (&builder, message, cause);
   return g_variant_builder_end (&builder);
 }

@@ -20,5 +20,8 @@ GVariant *tc_details_sip_message_from_bytes (GBytes *raw);
 /* A floating a{sv} with "sip-message" when @message is non-NULL and
  * "cause" when @cause is non-NULL. */
 GVariant *tc_details_new (TcSipMessage *message, const char *cause);
+/* tc_details_new()'s entries, added to @builder (a{sv}) for a caller
+ * with more of its own. */
+void tc_details_add (GVariantBuilder *builder, TcSipMessage *message, const char *cause);
 
 G_END_DECLS

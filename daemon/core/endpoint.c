@@ -441,10 +441,7 @@ on_registration_state_changed (TcRegistration *registration, TcRegistrationState
   /* tc_details_new()'s entries and ours, in one builder (not a copy
    * through a GVariantDict: this runs for every endpoint's every change). */
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  if (message)
-    g_variant_builder_add (&builder, "{sv}", "sip-message", tc_details_sip_message (message));
-  if (cause)
-    g_variant_builder_add (&builder, "{sv}", "cause", g_variant_new_string (cause));
+  tc_details_add (&builder, message, cause);
   if (state == TC_REGISTRATION_STATE_REGISTERED)
     g_variant_builder_add (&builder, "{sv}", "expires",
                            g_variant_new_uint32 (tc_registration_get_granted_expires (registration)));

@@ -10,6 +10,7 @@
  * header arrays always exist, empty when there are none.
  */
 #include "core/settings.h"
+#include "core/settings-private.h"
 
 #include <string.h>
 
@@ -818,51 +819,7 @@ tc_endpoint_settings_set_text (TcEndpointSettings *settings, const char *key, co
     }
 }
 
-/* ---- derived defaults ---------------------------------------------------- */
-
-/* The registrar a registered endpoint uses when none is given: the host
- * (and port) of its URI, RFC 3261 §10.2, with the URI's scheme so that a
- * sips: address of record registers over TLS. */
-static char *
-default_registrar (const char *uri_text)
-{
-  g_autoptr (TcSipUri) uri = uri_text ? tc_sip_uri_parse (uri_text, -1, NULL) : NULL;
-  g_autoptr (TcSipUri) registrar = NULL;
-
-  if (uri == NULL || tc_sip_uri_get_host (uri) == NULL)
-    return NULL;
-  registrar = tc_sip_uri_new (tc_sip_uri_get_scheme (uri), NULL, tc_sip_uri_get_host (uri), tc_sip_uri_get_port (uri));
-  return tc_sip_uri_to_string (registrar);
-}
-
-/* The user part of the URI, the default digest user name. */
-static char *
-default_auth_username (const char *uri_text)
-{
-  g_autoptr (TcSipUri) uri = uri_text ? tc_sip_uri_parse (uri_text, -1, NULL) : NULL;
-  const char *user;
-  gsize len = 0;
-
-  if (uri == NULL || (user = tc_sip_uri_get_user (uri, &len)) == NULL || len == 0)
-    return NULL;
-  /* a decoded user may hold NUL or non-UTF-8 octets: no default then */
-  if (memchr (user, '\0', len) != NULL || !g_utf8_validate (user, len, NULL))
-    return NULL;
-  return g_strndup (user, len);
-}
-
-static gboolean
-uri_is_sips (const char *uri_text)
-{
-  return uri_text && g_ascii_strncasecmp (uri_text, "sips:", 5) == 0;
-}
-
-static const char *
-default_transport (const char *uri_text)
-{
-  /* RFC 3261 §26.2.2: sips: needs TLS on every hop */
-  return uri_is_sips (uri_text) ? "tls" : "udp";
-}
+/* ---- derived defaults (settings-defaults.c) -------------------------------- */
 
 /**
  * tc_endpoint_settings_finish:
@@ -885,8 +842,8 @@ tc_endpoint_settings_finish (TcEndpointSettings *settings, GError **error)
   if (settings->kind == TC_ENDPOINT_KIND_PEER_TO_PEER && settings->registrar != NULL)
     return invalid (error, KEY_REGISTRAR, "not allowed for a peer-to-peer endpoint, which never registers");
 
-  if (settings->transport != NULL && uri_is_sips (settings->uri) && !g_str_equal (settings->transport, "tls") &&
-      !g_str_equal (settings->transport, "wss"))
+  if (settings->transport != NULL && tc_settings_uri_is_sips (settings->uri) &&
+      !g_str_equal (settings->transport, "tls") && !g_str_equal (settings->transport, "wss"))
     return invalid (error, KEY_TRANSPORT, "%s cannot carry the sips: URI %s (use tls or wss)", settings->transport,
                     settings->uri);
 
@@ -894,11 +851,11 @@ tc_endpoint_settings_finish (TcEndpointSettings *settings, GError **error)
     return invalid (error, KEY_FORWARD_TO, "missing; incoming-call-policy \"forward\" needs the URI to forward to");
 
   if (settings->kind == TC_ENDPOINT_KIND_REGISTERED && settings->registrar == NULL)
-    settings->registrar = default_registrar (settings->uri);
+    settings->registrar = tc_settings_default_registrar (settings->uri);
   if (settings->auth_username == NULL)
-    settings->auth_username = default_auth_username (settings->uri);
+    settings->auth_username = tc_settings_default_auth_username (settings->uri);
   if (settings->transport == NULL)
-    settings->transport = g_strdup (default_transport (settings->uri));
+    settings->transport = g_strdup (tc_settings_default_transport (settings->uri));
   if (settings->instance_id == NULL)
     {
       g_autofree char *uuid = g_uuid_string_random ();
@@ -975,11 +932,11 @@ tc_endpoint_settings_get_text (const TcEndpointSettings *settings, const char *k
       return settings->kind == TC_ENDPOINT_KIND_REGISTERED ? NULL
                                                            : g_strdup (tc_endpoint_kind_to_string (settings->kind));
     case KEY_AUTH_USERNAME:
-      return unless_default (settings->auth_username, default_auth_username (settings->uri));
+      return unless_default (settings->auth_username, tc_settings_default_auth_username (settings->uri));
     case KEY_REGISTRAR:
-      return unless_default (settings->registrar, default_registrar (settings->uri));
+      return unless_default (settings->registrar, tc_settings_default_registrar (settings->uri));
     case KEY_TRANSPORT:
-      return unless_default (settings->transport, g_strdup (default_transport (settings->uri)));
+      return unless_default (settings->transport, g_strdup (tc_settings_default_transport (settings->uri)));
     case KEY_EXPIRES:
     case KEY_RETRY_INTERVAL:
     case KEY_MAX_MESSAGE_SIZE:
